@@ -1,0 +1,31 @@
+package dev.opensigma;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How {@code serve} runs.
+ *
+ * @param webhookSecrets signing secrets accepted on /webhooks (rotation: old and new together)
+ * @param directToken    bearer token for /direct; the endpoint is off without one
+ * @param writers        apply threads committing batches in parallel
+ * @param maxBatch       most events in one commit
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        List<String> webhookSecrets,
+        Optional<String> directToken,
+        long maxBodyBytes,
+        int writers,
+        int maxBatch,
+        Duration commitTimeout) {
+
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final long SIGNATURE_TOLERANCE_SECONDS = 300;
+
+    public ServerSettings {
+        webhookSecrets = List.copyOf(webhookSecrets);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.opensigma.apply;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entrance to the apply path, with group commit. Callers submit observations and get a
+ * future that completes once the observation is committed (or fails if it was not). A few writer
+ * threads take whatever has queued up, up to {@code maxBatch}, and commit it as one transaction,
+ * so concurrent requests share commits instead of paying one fsync each.
+ */
+public final class Applier implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
+
+    private record Pending(Observation observation, CompletableFuture<Outcome> done) {
+    }
+
+    private final BatchWriter writer;
+    private final ObjectTables tables;
+    private final BlockingQueue<Pending> queue;
+    private final int maxBatch;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Consumer<List<Outcome>> onCommit;
+    private volatile boolean running = true;
+
+    /**
+     * @param writers   threads committing batches in parallel (2 keeps the disk and both cores busy)
+     * @param maxBatch  most observations in one transaction
+     * @param onCommit  told the outcomes of every committed batch (for metrics)
+     */
+    public Applier(DataSource dataSource, int writers, int maxBatch, int queueCapacity, Consumer<List<Outcome>> onCommit) {
+        this.tables = new ObjectTables(dataSource);
+        this.writer = new BatchWriter(dataSource, tables);
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxBatch = maxBatch;
+        this.onCommit = onCommit;
+        for (int i = 0; i < writers; i++) {
+            Thread t = Thread.ofPlatform().name("apply-writer-" + i).daemon(true).unstarted(this::runWriter);
+            threads.add(t);
+        }
+    }
+
+    /** Loads the known tables and creates those of the well-known types; then starts the writers. */
+    public Applier start(List<String> precreateTypes) throws SQLException {
+        tables.load();
+        tables.ensure(precreateTypes);
+        threads.forEach(Thread::start);
+        return this;
+    }
+
+    /**
+     * Queues one observation. Waits up to {@code waitMillis} for room in the queue; when the
+     * queue stays full the future fails with {@link DatabaseUnavailableException} (back-pressure:
+     * the caller answers 503 and Stripe retries).
+     */
+    public CompletableFuture<Outcome> submit(Observation observation, long waitMillis) {
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new DatabaseUnavailableException("OpenSigma is shutting down", null));
+            return done;
+        }
+        try {
+            if (!queue.offer(new Pending(observation, done), waitMillis, TimeUnit.MILLISECONDS)) {
+                done.completeExceptionally(new DatabaseUnavailableException(
+                        "The apply queue is full: the database is not keeping up or is unreachable", null));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private void runWriter() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Unexpected failure in the apply writer", e);
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<Observation> observations = batch.stream().map(Pending::observation).toList();
+        try {
+            List<Outcome> outcomes = writeWithRetry(observations);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(outcomes.get(i));
+            }
+            onCommit.accept(outcomes);
+        } catch (SQLException e) {
+            if (isConnectionProblem(e)) {
+                DatabaseUnavailableException failure = new DatabaseUnavailableException(
+                        "The database is unreachable: " + e.getMessage(), e);
+                batch.forEach(p -> p.done().completeExceptionally(failure));
+            } else if (batch.size() > 1) {
+                // One bad observation must not sink the others: apply them one by one.
+                for (Pending p : batch) {
+                    commit(List.of(p));
+                }
+            } else {
+                log.warn("Could not apply {}: {}", describe(observations.getFirst()), e.getMessage());
+                batch.getFirst().done().completeExceptionally(new ApplyFailedException(
+                        "The database refused this event: " + e.getMessage(), e));
+            }
+        }
+    }
+
+    private List<Outcome> writeWithRetry(List<Observation> observations) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return writer.write(observations);
+            } catch (SQLException e) {
+                boolean conflict = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+                if (!conflict || attempt == 5) {
+                    throw e;
+                }
+                log.debug("Batch hit a lock conflict, retrying (attempt {})", attempt);
+            }
+        }
+    }
+
+    static boolean isConnectionProblem(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientConnectionException
+                || (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")))
+                || (e.getCause() instanceof java.io.IOException);
+    }
+
+    private static String describe(Observation o) {
+        return o.event() != null ? "event " + o.eventId() : "snapshot of " + o.objectType() + " " + o.objectId();
+    }
+
+    /** Stops taking work, commits what is queued, and waits for the writers. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.opensigma.apply;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opensigma.stripe.Json;
+import dev.opensigma.stripe.ObjectTypes;
+import dev.opensigma.stripe.StripeEvent;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * One thing OpenSigma learned: an event (which may carry a version of an object), or a snapshot
+ * of an object fetched from the API at a known moment (the backfill). A snapshot observed at T
+ * is a version valid from T.
+ *
+ * @param event      the event, or null for a snapshot
+ * @param object     the object's state, or null for an event without one ({@code invoice.upcoming})
+ * @param validFrom  Stripe's time of this state: the event's {@code created}, or the fetch time
+ */
+public record Observation(
+        Source source,
+        StripeEvent event,
+        JsonNode object,
+        String objectType,
+        String objectId,
+        String account,
+        Instant validFrom,
+        boolean deleted) {
+
+    public static Observation of(StripeEvent event, Source source) {
+        boolean filed = event.hasObject() && ObjectTypes.isValidType(event.objectType());
+        JsonNode object = filed ? event.object() : null;
+        boolean deleted = filed && ObjectTypes.isDeletion(event.type(), object.path("deleted").asBoolean(false));
+        return new Observation(source, event, object,
+                filed ? event.objectType() : null,
+                filed ? event.objectId() : null,
+                event.account(),
+                Instant.ofEpochSecond(event.created()),
+                deleted);
+    }
+
+    /** An object as fetched from the API at {@code observedAt} (for the backfill). */
+    public static Observation snapshot(JsonNode object, Instant observedAt, String account) {
+        String type = object.path("object").asText(null);
+        String id = object.path("id").asText(null);
+        if (id == null || !ObjectTypes.isValidType(type)) {
+            throw new IllegalArgumentException("A snapshot needs an object with 'id' and 'object' fields");
+        }
+        return new Observation(Source.BACKFILL, null, object, type, id, account, observedAt,
+                object.path("deleted").asBoolean(false));
+    }
+
+    /** True when this observation adds a version of an object (not just an archived event). */
+    public boolean hasVersion() {
+        return object != null;
+    }
+
+    public String eventId() {
+        return event == null ? null : event.id();
+    }
+
+    public String eventType() {
+        return event == null ? null : event.type();
+    }
+
+    public JsonNode previousAttributes() {
+        return event == null ? null : event.previousAttributes();
+    }
+
+    /** Stripe's time in whole seconds: the first part of the version order. */
+    public long second() {
+        return validFrom.getEpochSecond();
+    }
+
+    String objectJson() {
+        return toJson(object);
+    }
+
+    static String toJson(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.opensigma.apply;
+
+/** Where an observation came from; stored with every event and version. */
+public enum Source {
+    WEBHOOK, DIRECT, IMPORT, POLL, BACKFILL;
+
+    public String label() {
+        return name().toLowerCase();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.opensigma.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.TreeSet;
+
+/**
+ * The tie rule: the order of several versions of one object within the same second.
+ *
+ * <p>Stripe's {@code created} has one-second resolution and bursts such as
+ * {@code invoice.created → invoice.finalized → invoice.paid} share a second. Comparing times with
+ * a strict {@code <} (what other mirrors do) silently drops the newer state. The order here is a
+ * function of the set of versions only, never of arrival order, so every permutation of the same
+ * events yields the same history. Signals, strongest first:
+ * <ol>
+ *   <li>the {@code previous_attributes} chain: B comes after A when B's previous attributes are
+ *       A's values (the event that changed A into B);</li>
+ *   <li>an {@code updated} timestamp, on objects that have one;</li>
+ *   <li>the lifecycle: a {@code *.created} event first, a deletion last;</li>
+ *   <li>the status progression of the object type (a draft invoice before an open one before a
+ *       paid one; a payment intent's processing before succeeded, ...);</li>
+ *   <li>finally the event id, so that even an undecidable tie is ordered the same way every time.</li>
+ * </ol>
+ * Signal 1 and 2 form a graph; the rest pick among versions the graph leaves unordered.
+ */
+public final class VersionOrder {
+
+    /** What the order looks at in a version. {@code key} must be unique within the set. */
+    public record Candidate(String key, String objectType, String eventType, JsonNode data,
+                            JsonNode previousAttributes, boolean deleted) {
+    }
+
+    private static final Map<String, List<String>> STATUS_PROGRESSION = Map.of(
+            "invoice", List.of("draft", "open", "paid|uncollectible", "void"),
+            "payment_intent", List.of("requires_payment_method", "requires_confirmation", "requires_action",
+                    "processing", "requires_capture", "succeeded|canceled"),
+            "setup_intent", List.of("requires_payment_method", "requires_confirmation", "requires_action",
+                    "processing", "succeeded|canceled"),
+            "subscription", List.of("incomplete", "trialing", "active", "past_due", "unpaid|paused",
+                    "canceled|incomplete_expired"),
+            "charge", List.of("pending", "succeeded|failed"),
+            "checkout.session", List.of("open", "complete|expired"),
+            "payout", List.of("pending", "in_transit", "paid|failed|canceled"),
+            "refund", List.of("pending", "requires_action", "succeeded|failed|canceled"),
+            "dispute", List.of("warning_needs_response", "warning_under_review", "warning_closed", "needs_response",
+                    "under_review", "won|lost"),
+            "quote", List.of("draft", "open", "accepted|canceled"));
+
+    private VersionOrder() {
+    }
+
+    /** Returns the candidates in their order, earliest first. */
+    public static List<Candidate> order(List<Candidate> candidates) {
+        int n = candidates.size();
+        if (n <= 1) {
+            return List.copyOf(candidates);
+        }
+        boolean[][] before = new boolean[n][n];
+        int[] inDegree = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (i != j && mustPrecede(candidates.get(i), candidates.get(j))) {
+                    before[i][j] = true;
+                    inDegree[j]++;
+                }
+            }
+        }
+        Comparator<Integer> priority = Comparator
+                .<Integer>comparingInt(i -> phase(candidates.get(i)))
+                .thenComparingInt(i -> statusRank(candidates.get(i)))
+                .thenComparing(i -> candidates.get(i).key());
+        TreeSet<Integer> remaining = new TreeSet<>(priority);
+        for (int i = 0; i < n; i++) {
+            remaining.add(i);
+        }
+        List<Candidate> ordered = new ArrayList<>(n);
+        while (!remaining.isEmpty()) {
+            Integer next = null;
+            for (Integer i : remaining) {
+                if (inDegree[i] == 0) {
+                    next = i;
+                    break;
+                }
+            }
+            if (next == null) {
+                next = remaining.first(); // contradictory signals (a cycle): fall back to priority
+            }
+            remaining.remove(next);
+            ordered.add(candidates.get(next));
+            for (int j = 0; j < n; j++) {
+                if (before[next][j]) {
+                    before[next][j] = false;
+                    inDegree[j]--;
+                }
+            }
+        }
+        return ordered;
+    }
+
+    static boolean mustPrecede(Candidate a, Candidate b) {
+        boolean bFollowsA = b.previousAttributes() != null && isPriorState(b.previousAttributes(), a.data());
+        boolean aFollowsB = a.previousAttributes() != null && isPriorState(a.previousAttributes(), b.data());
+        if (bFollowsA != aFollowsB) {
+            return bFollowsA;
+        }
+        JsonNode ua = a.data().get("updated");
+        JsonNode ub = b.data().get("updated");
+        return ua != null && ub != null && ua.isNumber() && ub.isNumber() && ua.longValue() < ub.longValue();
+    }
+
+    /**
+     * True when {@code state} holds the old values listed in {@code previousAttributes}. Nested
+     * objects are compared key by key (for {@code metadata} only the changed keys are listed), and
+     * a key that did not exist before is listed as null or "".
+     */
+    static boolean isPriorState(JsonNode previousAttributes, JsonNode state) {
+        if (previousAttributes.isEmpty()) {
+            return false;
+        }
+        for (Entry<String, JsonNode> field : previousAttributes.properties()) {
+            if (!sameValue(field.getValue(), state.get(field.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameValue(JsonNode old, JsonNode actual) {
+        boolean oldAbsent = old == null || old.isNull() || (old.isTextual() && old.asText().isEmpty());
+        boolean actualAbsent = actual == null || actual.isNull() || (actual.isTextual() && actual.asText().isEmpty());
+        if (oldAbsent || actualAbsent) {
+            return oldAbsent && actualAbsent;
+        }
+        if (old.isObject() && actual.isObject()) {
+            for (Entry<String, JsonNode> field : old.properties()) {
+                if (!sameValue(field.getValue(), actual.get(field.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (old.isNumber() && actual.isNumber()) {
+            return old.decimalValue().compareTo(actual.decimalValue()) == 0;
+        }
+        return old.equals(actual);
+    }
+
+    private static int phase(Candidate c) {
+        if (c.deleted()) {
+            return 2;
+        }
+        if (c.eventType() != null && c.eventType().endsWith(".created")) {
+            return 0;
+        }
+        return 1;
+    }
+
+    private static int statusRank(Candidate c) {
+        List<String> progression = STATUS_PROGRESSION.get(c.objectType());
+        JsonNode status = c.data().get("status");
+        if (progression == null || status == null || !status.isTextual()) {
+            return 0;
+        }
+        for (int rank = 0; rank < progression.size(); rank++) {
+            for (String name : progression.get(rank).split("\\|")) {
+                if (name.equals(status.asText())) {
+                    return rank;
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.opensigma.cli;
+
+import dev.opensigma.store.ConnectionInfo;
+import dev.opensigma.store.DatabaseUrl;
+import dev.opensigma.store.EmbeddedPostgresServer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "db-url", mixinStandardHelpOptions = true,
+        description = {"Print the URL of OpenSigma's database, with its password, for psql, DBeaver or Metabase.",
+            "The embedded database answers while 'serve' runs."})
+final class DbUrlCommand implements Callable<Integer> {
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Option(names = "--jdbc", description = "Print the JDBC form (jdbc:postgresql://...) instead.")
+    boolean jdbc;
+
+    @Override
+    public Integer call() {
+        var settings = database.settings();
+        ConnectionInfo info = settings.databaseUrl().map(DatabaseUrl::parse)
+                .orElseGet(() -> EmbeddedPostgresServer.connectionInfo(settings.dataDir()));
+        System.out.println(jdbc ? (info.user() == null ? info.jdbcUrl() : info.jdbcUrlWithCredentials()) : info.postgresUrl());
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.opensigma.cli;
+
+import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.Outcome;
+import dev.opensigma.ingest.NdjsonImporter;
+import dev.opensigma.store.Database;
+import dev.opensigma.stripe.ObjectTypes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Replay events from an NDJSON file (one Stripe event per line) through the same apply path",
+            "as webhooks. Safe to repeat: events already stored are recognised and skipped."})
+final class ImportCommand implements Callable<Integer> {
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "NDJSON file of events.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isReadable(file)) {
+            System.err.println("error: cannot read " + file.toAbsolutePath() + ". Give the path of an NDJSON file"
+                    + " with one Stripe event per line.");
+            return 2;
+        }
+        try (Database db = database.openMigrated(4);
+             Applier applier = new Applier(db.dataSource(), 2, 500, 10_000, outcomes -> { })
+                     .start(ObjectTypes.WELL_KNOWN)) {
+            ProgressBar bar = new ProgressBar(System.err, "bytes", Files.size(file));
+            NdjsonImporter.Summary summary = new NdjsonImporter(applier).importFile(file, bar::update);
+            bar.finish();
+            System.out.printf("Imported %s: %d applied, %d archived without an object, %d already stored,"
+                            + " %d invalid line(s), %d failed.%n", file.getFileName(),
+                    summary.outcomes().getOrDefault(Outcome.APPLIED, 0L),
+                    summary.outcomes().getOrDefault(Outcome.ARCHIVED, 0L),
+                    summary.outcomes().getOrDefault(Outcome.DUPLICATE, 0L),
+                    summary.invalidLines().size(), summary.failed());
+            summary.invalidLines().stream().limit(20).forEach(l -> System.err.println("  skipped " + l));
+            if (summary.invalidLines().size() > 20) {
+                System.err.println("  ... and " + (summary.invalidLines().size() - 20) + " more");
+            }
+            return summary.invalidLines().isEmpty() && summary.failed() == 0 ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.opensigma.cli;
+
+import dev.opensigma.store.Database;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = {"Run read-only SQL against the mirror and print the result.",
+            "Works whether or not 'serve' is running on the same data directory.",
+            "Example: ./opensigma query \"select id, data->>'email' as email from customers limit 5\""})
+final class QueryCommand implements Callable<Integer> {
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Parameters(index = "0", paramLabel = "SQL", description = "The query. Tables are in the OpenSigma schema (default 'stripe').")
+    String sql;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, csv or json. Default: ${DEFAULT-VALUE}")
+    ResultPrinter.Format format;
+
+    @Option(names = "--timeout", defaultValue = "300", description = "Seconds before the query is cancelled. Default: ${DEFAULT-VALUE}")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+        try (Database db = database.openMigrated(3); Connection c = db.readOnlyConnection();
+             Statement s = c.createStatement()) {
+            s.setQueryTimeout(timeoutSeconds);
+            PrintStream out = System.out;
+            boolean hasResult = s.execute(sql);
+            if (hasResult) {
+                try (ResultSet rs = s.getResultSet()) {
+                    new ResultPrinter(format, out).print(rs);
+                }
+            } else {
+                out.println("(no result set; " + s.getUpdateCount() + " row(s))");
+            }
+            c.rollback();
+            return 0;
+        } catch (SQLException e) {
+            String hint = "25006".equals(e.getSQLState()) || "42501".equals(e.getSQLState())
+                    ? ". 'query' is read-only; change data through the ingest paths instead." : "";
+            System.err.println("error: " + e.getMessage() + hint);
+            return 1;
+        }
+    }
+}
