@@ -76,7 +76,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             ConnectionInfo info = connectionInfo(dir);
             FileChannel channel = FileChannel.open(dir.resolve("opensigma.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // this very process runs the server already
+            }
             if (lock == null) {
                 channel.close();
                 requireReachable(info, dir);

@@ -47,7 +47,7 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                if (ctx.result() == null || !ctx.result().startsWith("{")) { // not one of our JSON answers
                     error(ctx, 404, "not_found", "No endpoint " + ctx.method() + " " + ctx.path()
                             + ". Endpoints: POST /webhooks, POST /direct, GET /health, GET /metrics.");
                 }
