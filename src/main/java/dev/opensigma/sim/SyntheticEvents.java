@@ -318,8 +318,11 @@ public final class SyntheticEvents {
         event.put("livemode", false).put("pending_webhooks", 1);
         event.putObject("request").put("id", "req_" + token(14)).put("idempotency_key", java.util.UUID.randomUUID().toString());
         event.put("type", type);
+        JsonNode asSent;
         try {
-            events.add(Json.MAPPER.writeValueAsString(event));
+            String json = Json.MAPPER.writeValueAsString(event);
+            events.add(json);
+            asSent = Json.MAPPER.readTree(json).path("data").path("object"); // numbers typed as a reader sees them
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -327,7 +330,7 @@ public final class SyntheticEvents {
             String objectType = object.get("object").asText();
             boolean deleted = ObjectTypes.isDeletion(type, false);
             truth.put(objectType + ":" + object.get("id").asText(),
-                    new FinalState(objectType, object.get("id").asText(), account, object.deepCopy(), deleted));
+                    new FinalState(objectType, object.get("id").asText(), account, asSent, deleted));
         }
     }
 
