@@ -1,0 +1,35 @@
+package dev.opensigma.schema;
+
+/**
+ * The SQL type of a typed column and the function that reads it from a jsonb value. The
+ * functions (defined in a migration) return null instead of failing when a value does not fit,
+ * so an unexpected payload never blocks ingestion; the raw {@code data} stays the truth.
+ */
+public enum ColumnType {
+    TEXT("text", "json_text"),
+    BIGINT("bigint", "json_bigint"),
+    NUMERIC("numeric", "json_numeric"),
+    BOOLEAN("boolean", "json_boolean"),
+    /** A Unix timestamp in seconds. */
+    TIMESTAMP("timestamptz", "json_timestamp"),
+    /** An expandable reference: the id whether or not the payload had it expanded. */
+    REFERENCE("text", "json_reference"),
+    JSONB("jsonb", "json_value");
+
+    private final String sqlType;
+    private final String reader;
+
+    ColumnType(String sqlType, String reader) {
+        this.sqlType = sqlType;
+        this.reader = reader;
+    }
+
+    public String sqlType() {
+        return sqlType;
+    }
+
+    /** The name of the SQL function that turns the field's jsonb value into this type. */
+    public String reader() {
+        return reader;
+    }
+}
