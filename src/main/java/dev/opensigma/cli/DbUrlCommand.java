@@ -3,15 +3,21 @@ package dev.opensigma.cli;
 import dev.opensigma.store.ConnectionInfo;
 import dev.opensigma.store.DatabaseUrl;
 import dev.opensigma.store.EmbeddedPostgresServer;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "db-url", mixinStandardHelpOptions = true,
         description = {"Print the URL of OpenSigma's database, with its password, for psql, DBeaver or Metabase.",
             "The embedded database answers while 'serve' runs."})
 final class DbUrlCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions database;
@@ -24,7 +30,9 @@ final class DbUrlCommand implements Callable<Integer> {
         var settings = database.settings();
         ConnectionInfo info = settings.databaseUrl().map(DatabaseUrl::parse)
                 .orElseGet(() -> EmbeddedPostgresServer.connectionInfo(settings.dataDir()));
-        System.out.println(jdbc ? (info.user() == null ? info.jdbcUrl() : info.jdbcUrlWithCredentials()) : info.postgresUrl());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(jdbc ? (info.user() == null ? info.jdbcUrl() : info.jdbcUrlWithCredentials()) : info.postgresUrl());
+        out.flush();
         return 0;
     }
 }

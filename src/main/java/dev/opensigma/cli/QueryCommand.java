@@ -1,22 +1,27 @@
 package dev.opensigma.cli;
 
 import dev.opensigma.store.Database;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "query", mixinStandardHelpOptions = true,
         description = {"Run read-only SQL against the mirror and print the result.",
             "Works whether or not 'serve' is running on the same data directory.",
             "Example: ./opensigma query \"select id, data->>'email' as email from customers limit 5\""})
 final class QueryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions database;
@@ -35,7 +40,7 @@ final class QueryCommand implements Callable<Integer> {
         try (Database db = database.openMigrated(3); Connection c = db.readOnlyConnection();
              Statement s = c.createStatement()) {
             s.setQueryTimeout(timeoutSeconds);
-            PrintStream out = System.out;
+            PrintWriter out = spec.commandLine().getOut();
             boolean hasResult = s.execute(sql);
             if (hasResult) {
                 try (ResultSet rs = s.getResultSet()) {
@@ -43,13 +48,16 @@ final class QueryCommand implements Callable<Integer> {
                 }
             } else {
                 out.println("(no result set; " + s.getUpdateCount() + " row(s))");
+                out.flush();
             }
             c.rollback();
             return 0;
         } catch (SQLException e) {
             String hint = "25006".equals(e.getSQLState()) || "42501".equals(e.getSQLState())
                     ? ". 'query' is read-only; change data through the ingest paths instead." : "";
-            System.err.println("error: " + e.getMessage() + hint);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + e.getMessage() + hint);
+            err.flush();
             return 1;
         }
     }

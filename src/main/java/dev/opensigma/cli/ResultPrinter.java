@@ -3,7 +3,7 @@ package dev.opensigma.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.opensigma.stripe.Json;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -19,9 +19,9 @@ final class ResultPrinter {
     private static final int MAX_CELL = 80;
 
     private final Format format;
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    ResultPrinter(Format format, PrintStream out) {
+    ResultPrinter(Format format, PrintWriter out) {
         this.format = format;
         this.out = out;
     }
@@ -105,7 +105,9 @@ final class ResultPrinter {
                     if (value == null) {
                         g.writeNull();
                     } else if (type.equals("json") || type.equals("jsonb")) {
-                        g.writeTree(Json.MAPPER.readTree(rs.getString(i)));
+                        // PostgreSQL has validated it; copied verbatim so nothing is lost (json may
+                        // hold duplicate keys, which the strict Json.MAPPER would refuse mid-output).
+                        g.writeRawValue(rs.getString(i));
                     } else if (value instanceof Number || value instanceof Boolean) {
                         g.writeObject(value);
                     } else {

@@ -5,13 +5,16 @@ import dev.opensigma.ServerSettings;
 import dev.opensigma.ingest.SignatureVerifier;
 import dev.opensigma.store.Database;
 import dev.opensigma.store.DatabaseUrl;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Receive Stripe webhooks (and relayed events) and keep every event, every object's"
@@ -22,6 +25,9 @@ import picocli.CommandLine.Option;
             "  OPENSIGMA_DIRECT_TOKEN  enables POST /direct with 'Authorization: Bearer <token>'",
             "  DATABASE_URL            an external PostgreSQL >= 14 instead of the embedded one"})
 final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions database;
@@ -65,17 +71,18 @@ final class ServeCommand implements Callable<Integer> {
         }, "opensigma-shutdown"));
 
         var info = db.connectionInfo();
-        System.out.println("OpenSigma is listening on http://" + host + ":" + server.port());
-        System.out.println("  POST /webhooks  " + (settings.webhookSecrets().isEmpty()
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("OpenSigma is listening on http://" + host + ":" + server.port());
+        out.println("  POST /webhooks  " + (settings.webhookSecrets().isEmpty()
                 ? "disabled: set STRIPE_WEBHOOK_SECRET" : "verifying " + settings.webhookSecrets().size() + " secret(s)"));
-        System.out.println("  POST /direct    " + (settings.directToken().isPresent() ? "enabled" : "disabled: set OPENSIGMA_DIRECT_TOKEN"));
-        System.out.println("  GET  /health, GET /metrics");
-        System.out.println("Database: " + DatabaseUrl.redact(info.postgresUrl()) + " (schema " + db.schema() + ")");
+        out.println("  POST /direct    " + (settings.directToken().isPresent() ? "enabled" : "disabled: set OPENSIGMA_DIRECT_TOKEN"));
+        out.println("  GET  /health, GET /metrics");
+        out.println("Database: " + DatabaseUrl.redact(info.postgresUrl()) + " (schema " + db.schema() + ")");
         if (database.settings().databaseUrl().isEmpty()) {
-            System.out.println("  full URL with password: ./opensigma db-url   (password file: "
+            out.println("  full URL with password: ./opensigma db-url   (password file: "
                     + database.dataDir.resolve("password") + ")");
         }
-        System.out.flush();
+        out.flush();
         stopped.await();
         return 0;
     }

@@ -6,8 +6,12 @@ import dev.opensigma.apply.Outcome;
 import dev.opensigma.apply.Source;
 import dev.opensigma.stripe.InvalidEventException;
 import dev.opensigma.stripe.StripeEvent;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +54,22 @@ public final class NdjsonImporter {
         long failed = 0;
         long bytes = 0;
         long lineNumber = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+        try (LineReader reader = new LineReader(Files.newInputStream(file))) {
+            byte[] raw;
+            while ((raw = reader.next()) != null) {
                 lineNumber++;
-                bytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
+                bytes = reader.bytesRead();
+                int length = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
+                String line;
+                try {
+                    line = utf8.decode(ByteBuffer.wrap(raw, 0, length)).toString();
+                } catch (CharacterCodingException e) {
+                    // One badly encoded line must not end the import: report it like any bad line.
+                    invalid.add("line " + lineNumber + ": not valid UTF-8 text; NDJSON files must be UTF-8.");
+                    progress.accept(bytes);
+                    continue;
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -69,12 +84,62 @@ public final class NdjsonImporter {
                 }
                 progress.accept(bytes);
             }
+            bytes = reader.bytesRead();
         }
         while (!inFlight.isEmpty()) {
             failed += settle(inFlight.poll(), outcomes);
         }
         progress.accept(bytes);
         return new Summary(outcomes, invalid, failed);
+    }
+
+    /** Splits a byte stream at '\n', counting the bytes consumed (so progress matches the file size). */
+    private static final class LineReader implements AutoCloseable {
+        private final InputStream in;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int position;
+        private int limit;
+        private long consumed;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(8 * 1024);
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line without its '\n', or null at the end of the stream. */
+        byte[] next() throws IOException {
+            line.reset();
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return line.size() == 0 ? null : line.toByteArray();
+                    }
+                }
+                int start = position;
+                while (position < limit && buffer[position] != '\n') {
+                    position++;
+                }
+                line.write(buffer, start, position - start);
+                consumed += position - start;
+                if (position < limit) { // at '\n'
+                    position++;
+                    consumed++;
+                    return line.toByteArray();
+                }
+            }
+        }
+
+        long bytesRead() {
+            return consumed;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     private static int settle(CompletableFuture<Outcome> future, Map<Outcome, Long> outcomes) throws InterruptedException {

@@ -41,6 +41,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String DATABASE = "postgres";
     static final String READER = "opensigma_reader";
+    /** Data directories (real paths) whose server this process owns, i.e. holds the lock of. */
+    private static final java.util.Set<Path> OWNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path dataDir;
     private final ConnectionInfo connection;
@@ -71,16 +73,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public static EmbeddedPostgresServer startOrAttach(Path dataDir) {
-        Path dir = dataDir.toAbsolutePath().normalize();
+        Path given = dataDir.toAbsolutePath().normalize();
         try {
-            ConnectionInfo info = connectionInfo(dir);
-            FileChannel channel = FileChannel.open(dir.resolve("opensigma.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ConnectionInfo info = connectionInfo(given);
+            Path dir = given.toRealPath();
+            Path lockFile = dir.resolve("opensigma.lock");
+            FileChannel channel;
             FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException e) {
-                lock = null; // this very process runs the server already
+            // Checked and taken under one monitor, so two threads of this process cannot both lock.
+            synchronized (OWNED) {
+                if (OWNED.contains(dir)) {
+                    // This very process runs the server. Do not open (and close) another channel on
+                    // the lock file: closing any descriptor of a file drops all of the process's
+                    // POSIX locks on it, so the owner would silently lose its lock.
+                    requireReachable(info, dir);
+                    return new EmbeddedPostgresServer(dir, info, null, null, null, Optional.empty());
+                }
+                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try {
+                    lock = channel.tryLock();
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+                if (lock != null) {
+                    OWNED.add(dir);
+                }
             }
             if (lock == null) {
                 channel.close();
@@ -98,12 +116,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 server.startIfNeeded();
                 return server;
             } catch (IOException | RuntimeException e) {
+                OWNED.remove(dir);
                 lock.release();
                 channel.close();
                 throw e;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir + ": " + e.getMessage()
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + given + ": " + e.getMessage()
                     + ". Check that the directory is writable, or set DATABASE_URL to use an external PostgreSQL.", e);
         }
     }
@@ -196,6 +215,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             log.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.getMessage());
         } finally {
             try {
+                OWNED.remove(dataDir);
                 lock.release();
                 lockChannel.close();
             } catch (IOException e) {

@@ -122,10 +122,13 @@ class WebhookEndpointTest {
     void malformedJsonAndNonEventsAreRefusedEvenWhenSigned() throws Exception {
         assertRejected(server.sendWebhook("{\"id\": \"evt_broken\", "), 400, "invalid_event");
         assertRejected(server.sendWebhook("[1,2,3]"), 400, "invalid_event");
+        // A valid event followed by more JSON is not one event (raw would not be valid JSON).
+        assertRejected(server.sendWebhook(event("evt_trail", "customer.created", customer("cus_trail", "t@example.com"),
+                1760000001) + " {}"), 400, "invalid_event");
         assertRejected(server.sendWebhook("{\"id\":\"evt_nt\",\"object\":\"charge\",\"type\":\"x\",\"created\":1}"), 400,
                 "invalid_event");
         assertRejected(server.sendWebhook("{\"id\":\"evt_nc\",\"object\":\"event\",\"type\":\"x.y\"}"), 400, "invalid_event");
-        assertThat(events("evt_broken") + events("evt_nt") + events("evt_nc")).isZero();
+        assertThat(events("evt_broken") + events("evt_nt") + events("evt_nc") + events("evt_trail")).isZero();
     }
 
     @Test

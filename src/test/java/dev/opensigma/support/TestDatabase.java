@@ -46,6 +46,12 @@ public final class TestDatabase {
         return server.connection();
     }
 
+    /** True when this JVM started (or adopted) the shared server, rather than attached to another process's. */
+    public static synchronized boolean ownsServer() {
+        server();
+        return server.ownsServer();
+    }
+
     /** Settings for a brand-new schema on the shared server. */
     public static DatabaseSettings freshSettings() {
         String schema = "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
