@@ -28,6 +28,13 @@ final class DbUrlCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var settings = database.settings();
+        if (settings.databaseUrl().isEmpty() && !java.nio.file.Files.exists(settings.dataDir().resolve("password"))) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: there is no embedded database in " + settings.dataDir().toAbsolutePath()
+                    + " yet. Start it with './opensigma serve', or pass --data-dir with the directory you used.");
+            err.flush();
+            return 1;
+        }
         ConnectionInfo info = settings.databaseUrl().map(DatabaseUrl::parse)
                 .orElseGet(() -> EmbeddedPostgresServer.connectionInfo(settings.dataDir()));
         PrintWriter out = spec.commandLine().getOut();

@@ -37,11 +37,25 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Database db = database.openMigrated(3); Connection c = db.readOnlyConnection();
-             Statement s = c.createStatement()) {
+        try (Database db = Database.open(database.settings(), 2)) {
+            if (!db.schemaExists()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("error: schema '" + db.schema() + "' does not exist: nothing was stored there yet."
+                        + " Check --schema, or run './opensigma serve' (or 'migrate') first.");
+                err.flush();
+                return 1;
+            }
+            return run(db);
+        } catch (SQLException e) {
+            return fail(e);
+        }
+    }
+
+    private int run(Database db) throws SQLException {
+        try (Connection c = db.readOnlyConnection(); Statement s = c.createStatement()) {
             s.setQueryTimeout(timeoutSeconds);
             PrintWriter out = spec.commandLine().getOut();
-            boolean hasResult = s.execute(sql);
+            boolean hasResult = s.execute(db.readOnlySql(sql));
             if (hasResult) {
                 try (ResultSet rs = s.getResultSet()) {
                     new ResultPrinter(format, out).print(rs);
@@ -52,13 +66,18 @@ final class QueryCommand implements Callable<Integer> {
             }
             c.rollback();
             return 0;
-        } catch (SQLException e) {
-            String hint = "25006".equals(e.getSQLState()) || "42501".equals(e.getSQLState())
-                    ? ". 'query' is read-only; change data through the ingest paths instead." : "";
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("error: " + e.getMessage() + hint);
-            err.flush();
-            return 1;
         }
+    }
+
+    private int fail(SQLException e) {
+        String state = String.valueOf(e.getSQLState());
+        String hint = state.equals("25006") || state.equals("42501")
+                ? ". 'query' is read-only; change data through the ingest paths instead."
+                : state.equals("42601") && System.getenv("DATABASE_URL") != null
+                ? ". On an external database 'query' runs a single SELECT (or WITH ... SELECT)." : "";
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: " + e.getMessage() + hint);
+        err.flush();
+        return 1;
     }
 }

@@ -101,27 +101,33 @@ public final class Database implements AutoCloseable {
                 .validateMigrationNaming(true)
                 .load()
                 .migrate();
+        if (embedded != null) {
+            grantReader();
+        }
         return result.migrationsExecuted;
     }
 
     /**
      * A connection that cannot change data, for user queries. On the embedded server it logs in
-     * as a role with SELECT rights only; on an external server it is a read-only session (give
-     * OpenSigma a read-only user there for a hard guarantee).
+     * as {@code opensigma_reader}, a role with SELECT rights only (set up by {@link #migrate()}).
+     * On an external server it is a read-only session of the configured user, and
+     * {@link #readOnlySql} confines the text to a single query.
      */
     public Connection readOnlyConnection() throws SQLException {
         Connection c;
         if (embedded != null) {
             ConnectionInfo reader = embedded.readerConnection();
-            try (Connection admin = pool.getConnection(); Statement s = admin.createStatement()) {
-                s.execute(GRANT_READER.formatted(reader.user(), reader.password(), schema));
-            }
             java.util.Properties props = new java.util.Properties();
             props.setProperty("user", reader.user());
             props.setProperty("password", reader.password());
             props.setProperty("currentSchema", schema + ",public");
             props.setProperty("ApplicationName", "opensigma-query");
-            c = java.sql.DriverManager.getConnection(reader.jdbcUrl(), props);
+            try {
+                c = java.sql.DriverManager.getConnection(reader.jdbcUrl(), props);
+            } catch (SQLException e) {
+                throw new SQLException("Could not log in as the read-only role " + reader.user() + ": " + e.getMessage()
+                        + ". Run './opensigma migrate' (or start serve) once to set it up.", e.getSQLState(), e);
+            }
         } else {
             c = pool.getConnection();
         }
@@ -131,6 +137,31 @@ public final class Database implements AutoCloseable {
             s.execute("set session characteristics as transaction read only");
         }
         return c;
+    }
+
+    /**
+     * The text to run for a user query on {@link #readOnlyConnection()}. On an external server,
+     * where the user may have write rights, the query is wrapped as a subquery: that admits a
+     * single SELECT (or WITH ... SELECT) and nothing that could end the read-only transaction or
+     * change data. The embedded server's read-only role needs no such limit.
+     */
+    public String readOnlySql(String sql) {
+        if (embedded != null) {
+            return sql;
+        }
+        String single = sql.strip().replaceAll(";+$", "").strip();
+        return "select * from (\n" + single + "\n) as query";
+    }
+
+    /** True when the schema exists, i.e. something was migrated or stored there. */
+    public boolean schemaExists() throws SQLException {
+        try (Connection c = pool.getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("select 1 from pg_namespace where nspname = ?")) {
+            s.setString(1, schema);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     public DataSource dataSource() {
@@ -143,6 +174,15 @@ public final class Database implements AutoCloseable {
 
     public ConnectionInfo connectionInfo() {
         return connection;
+    }
+
+    private void grantReader() {
+        ConnectionInfo reader = embedded.readerConnection();
+        try (Connection admin = pool.getConnection(); Statement s = admin.createStatement()) {
+            s.execute(GRANT_READER.formatted(reader.user(), reader.password(), schema));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not set up the read-only role: " + e.getMessage(), e);
+        }
     }
 
     /** A cheap round trip, for health checks. */
