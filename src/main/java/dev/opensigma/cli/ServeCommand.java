@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -55,20 +56,19 @@ final class ServeCommand implements Callable<Integer> {
                 SignatureVerifier.parseSecrets(System.getenv("STRIPE_WEBHOOK_SECRET")),
                 Optional.ofNullable(System.getenv("OPENSIGMA_DIRECT_TOKEN")).filter(t -> !t.isBlank()),
                 maxBodyBytes, writers, maxBatch, Duration.ofSeconds(20));
-        Database db = database.openMigrated(writers + 4);
-        Server server;
-        try {
-            server = Server.start(db, settings);
-        } catch (Exception e) {
-            db.close();
-            throw e;
-        }
+        // Registered before anything starts, so a SIGTERM during start-up still stops what did start.
+        AtomicReference<Database> openDb = new AtomicReference<>();
+        AtomicReference<Server> openServer = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            db.close();
+            Optional.ofNullable(openServer.get()).ifPresent(Server::close);
+            Optional.ofNullable(openDb.get()).ifPresent(Database::close);
             stopped.countDown();
         }, "opensigma-shutdown"));
+        Database db = database.openMigrated(writers + 4);
+        openDb.set(db);
+        Server server = Server.start(db, settings);
+        openServer.set(server);
 
         var info = db.connectionInfo();
         PrintWriter out = spec.commandLine().getOut();

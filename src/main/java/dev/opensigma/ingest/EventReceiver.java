@@ -143,8 +143,10 @@ public final class EventReceiver {
 
     private Outcome commit(Observation observation) throws Rejection {
         try {
-            return applier.submit(observation, commitTimeout.toMillis())
-                    .get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            // Waiting for room in the queue counts against the same deadline as the commit.
+            long deadline = System.nanoTime() + commitTimeout.toNanos();
+            var pending = applier.submit(observation, commitTimeout.toMillis());
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new Rejection(503, "commit_timeout", "The event was not committed within " + commitTimeout.toSeconds()
                     + " s; it may still be. Retry: a repeated delivery is recognised and stored once.");
@@ -153,7 +155,7 @@ public final class EventReceiver {
             throw new Rejection(503, "shutting_down", "OpenSigma is shutting down; retry later.");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof DatabaseUnavailableException u) {
-                throw new Rejection(503, "database_unavailable", u.getMessage() + ". Nothing was stored; retry later"
+                throw new Rejection(503, "database_unavailable", u.getMessage() + ". The event was not acknowledged; retry later"
                         + " (Stripe retries by itself).");
             }
             if (e.getCause() instanceof ApplyFailedException f) {
