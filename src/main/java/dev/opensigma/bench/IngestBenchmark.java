@@ -1,0 +1,146 @@
+package dev.opensigma.bench;
+
+import dev.opensigma.Server;
+import dev.opensigma.ServerSettings;
+import dev.opensigma.store.Database;
+import dev.opensigma.store.DatabaseSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How fast OpenSigma takes in webhooks, end to end: an in-process server on a fresh embedded
+ * PostgreSQL (fsync on, as in production), fed signed synthetic events over real HTTP. Measures
+ * throughput at a few concurrencies, then latency at a fixed rate, checks after each run that
+ * every acknowledged event is stored, and finally measures bytes on disk per event.
+ */
+public final class IngestBenchmark {
+
+    /** The targets: throughput at concurrency 64, and p99 latency at 1,000 events/s. */
+    static final int TARGET_CONCURRENCY = 64;
+    static final double TARGET_EVENTS_PER_SECOND = 5_000;
+    static final int TARGET_RATE = 1_000;
+    static final Duration TARGET_P99 = Duration.ofMillis(50);
+
+    /** Enough parallel senders to exercise group commit while warming up. */
+    private static final int WARMUP_CONCURRENCY = 16;
+    private static final String SCHEMA = "stripe";
+    private static final String SECRET = "whsec_opensigma_bench";
+
+    /**
+     * @param concurrency  the closed-loop levels, each with {@code eventsPerLevel} fresh events
+     * @param warmupEvents sent first and not reported, so the JIT and the pools are warm
+     * @param rate         events per second of the open-loop latency run
+     * @param seconds      how long the latency run lasts
+     * @param writers      apply threads of the server (as {@code serve --writers})
+     * @param maxBatch     most events per commit (as {@code serve --max-batch})
+     */
+    public record Settings(List<Integer> concurrency, int eventsPerLevel, int warmupEvents, int rate, int seconds,
+                           int writers, int maxBatch) {
+
+        public Settings {
+            concurrency = List.copyOf(concurrency);
+            if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1)) {
+                throw new IllegalArgumentException("--concurrency needs one or more positive numbers, e.g. 1,16,64");
+            }
+            if (eventsPerLevel < 1 || warmupEvents < 0 || rate < 1 || seconds < 0 || writers < 1 || maxBatch < 1) {
+                throw new IllegalArgumentException("--events, --rate, --writers and --max-batch must be positive;"
+                        + " --warmup and --seconds must not be negative");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final PrintStream progress;
+
+    public IngestBenchmark(Settings settings, PrintStream progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** Runs everything against a database in {@code dataDir}, which should be new and empty. */
+    public IngestReport run(Path dataDir) throws Exception {
+        Instant started = Instant.now();
+        EventSupply supply = new EventSupply(System.nanoTime(), started.getEpochSecond() - 86_400);
+        ServerSettings serverSettings = new ServerSettings("127.0.0.1", 0, List.of(SECRET), Optional.empty(),
+                ServerSettings.DEFAULT_MAX_BODY_BYTES, settings.writers(), settings.maxBatch(), Duration.ofSeconds(20));
+        List<IngestReport.Level> levels = new ArrayList<>();
+        LoadResult warmup = null;
+        LoadResult latency = null;
+        String postgres;
+        StorageUsage storage;
+        // A pool as large as serve's: the writers, plus a few for health checks and our own queries.
+        try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, SCHEMA), settings.writers() + 4)) {
+            db.migrate();
+            postgres = postgresVersion(db);
+            try (Server server = Server.start(db, serverSettings);
+                 WebhookClient client = new WebhookClient(URI.create("http://127.0.0.1:" + server.port() + "/webhooks"), SECRET)) {
+                if (settings.warmupEvents() > 0) {
+                    progress.printf(Locale.ROOT, "warm-up: %,d events at concurrency %d (not reported)%n",
+                            settings.warmupEvents(), WARMUP_CONCURRENCY);
+                    warmup = verified(db, ClosedLoopLoad.run(client, supply.next(settings.warmupEvents()), WARMUP_CONCURRENCY));
+                }
+                for (int concurrency : settings.concurrency()) {
+                    progress.printf(Locale.ROOT, "concurrency %d: %,d events...%n", concurrency, settings.eventsPerLevel());
+                    LoadResult result = verified(db, ClosedLoopLoad.run(client, supply.next(settings.eventsPerLevel()), concurrency));
+                    progress.printf(Locale.ROOT, "  %,.0f events/s, p99 %s%s%n", result.eventsPerSecond(),
+                            IngestReport.millis(result.latency().p99()), problems(result));
+                    levels.add(new IngestReport.Level(concurrency, result));
+                }
+                if (settings.seconds() > 0) {
+                    int count = settings.rate() * settings.seconds();
+                    progress.printf(Locale.ROOT, "latency: %,d events/s for %d s (%,d events)...%n",
+                            settings.rate(), settings.seconds(), count);
+                    latency = verified(db, OpenLoopLoad.run(client, supply.next(count), settings.rate()));
+                    progress.printf(Locale.ROOT, "  p50 %s, p99 %s, max %s%s%n", IngestReport.millis(latency.latency().p50()),
+                            IngestReport.millis(latency.latency().p99()), IngestReport.millis(latency.latency().max()),
+                            problems(latency));
+                }
+            }
+            storage = StorageUsage.measure(db.dataSource(), db.schema());
+        }
+        return new IngestReport(Machine.describe(), settings, postgres, filesystem(dataDir), supply.meanEventBytes(),
+                Optional.ofNullable(warmup), levels, Optional.ofNullable(latency), storage, started, Duration.between(started, Instant.now()));
+    }
+
+    /** Adds the durability check to a run: which acknowledged events are not in the database. */
+    private LoadResult verified(Database db, LoadResult result) throws SQLException {
+        return result.withMissing(StoredEvents.missing(db.dataSource(), result.acknowledgedIds()));
+    }
+
+    private static String problems(LoadResult result) {
+        String failed = result.failures().isEmpty() ? "" : ", FAILED requests " + result.failures();
+        String lost = result.missing().isEmpty() ? "" : ", LOST " + result.missing().size() + " acknowledged events";
+        return failed + lost;
+    }
+
+    private static String postgresVersion(Database db) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select current_setting('server_version'), current_setting('fsync'),"
+                     + " current_setting('synchronous_commit')")) {
+            rs.next();
+            return "PostgreSQL " + rs.getString(1) + " (embedded; fsync " + rs.getString(2) + ", synchronous_commit "
+                    + rs.getString(3) + ")";
+        }
+    }
+
+    private static String filesystem(Path dir) {
+        try {
+            return Files.getFileStore(dir).type();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.opensigma.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One load run: every delivery, and the wall time from the first send to the last answer.
+ *
+ * @param missing acknowledged events not found in the database afterwards (must be empty)
+ */
+record LoadResult(List<Delivery> deliveries, Duration elapsed, List<String> missing) {
+
+    LoadResult withMissing(List<String> missingIds) {
+        return new LoadResult(deliveries, elapsed, List.copyOf(missingIds));
+    }
+
+    List<String> acknowledgedIds() {
+        return deliveries.stream().filter(Delivery::acknowledged).map(Delivery::eventId).toList();
+    }
+
+    long acknowledged() {
+        return deliveries.stream().filter(Delivery::acknowledged).count();
+    }
+
+    /** Failures by label, e.g. {@code {503=12}}. */
+    Map<String, Long> failures() {
+        Map<String, Long> byKind = new TreeMap<>();
+        for (Delivery d : deliveries) {
+            if (!d.acknowledged()) {
+                byKind.merge(d.failure(), 1L, Long::sum);
+            }
+        }
+        return byKind;
+    }
+
+    /** Acknowledged events per second of wall time. */
+    double eventsPerSecond() {
+        double seconds = elapsed.toNanos() / 1e9;
+        return seconds <= 0 ? 0 : acknowledged() / seconds;
+    }
+
+    Percentiles latency() {
+        return Percentiles.ofNanos(deliveries.stream().mapToLong(Delivery::latencyNanos).toArray());
+    }
+
+    boolean clean() {
+        return failures().isEmpty() && missing.isEmpty();
+    }
+}
