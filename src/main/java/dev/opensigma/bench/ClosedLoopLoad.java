@@ -32,7 +32,7 @@ final class ClosedLoopLoad {
             }
         } // close() waits for every sender to finish
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return new LoadResult(Arrays.asList(deliveries), elapsed, List.of());
+        return new LoadResult(Arrays.asList(deliveries), elapsed);
     }
 
     private static Delivery deliver(WebhookClient client, BenchEvent event) {

@@ -47,6 +47,9 @@ final class EventSupply {
     }
 
     List<BenchEvent> next(int count) {
+        if (count == 0) {
+            return List.of();
+        }
         long runSeed = seed + 1_000_003L * ++calls;
         SyntheticEvents generator = new SyntheticEvents(runSeed, startEpochSecond);
         List<String> bodies = generator.generate(Math.max(1, count / 4));
@@ -100,7 +103,7 @@ final class EventSupply {
             for (int i = 0; i < 8; i++) {
                 value.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
             }
-            padding.put(String.format("k%02d", entry++), value.toString());
+            padding.put((entry < 10 ? "k0" : "k") + entry++, value.toString());
         }
         return padding;
     }

@@ -73,7 +73,19 @@ public final class IngestBenchmark {
     /** Runs everything against a database in {@code dataDir}, which should be new and empty. */
     public IngestReport run(Path dataDir) throws Exception {
         Instant started = Instant.now();
+        // All events are made before any is sent, so generating them takes no CPU (nor JIT
+        // compilation) from the server while it is measured.
         EventSupply supply = new EventSupply(System.nanoTime(), started.getEpochSecond() - 86_400);
+        int latencyEvents = settings.rate() * settings.seconds();
+        progress.printf(Locale.ROOT, "generating %,d events...%n", settings.warmupEvents()
+                + settings.concurrency().size() * settings.eventsPerLevel() + latencyEvents);
+        List<BenchEvent> warmupLoad = supply.next(settings.warmupEvents());
+        List<List<BenchEvent>> levelLoads = new ArrayList<>();
+        for (int ignored : settings.concurrency()) {
+            levelLoads.add(supply.next(settings.eventsPerLevel()));
+        }
+        List<BenchEvent> latencyLoad = supply.next(latencyEvents);
+
         ServerSettings serverSettings = new ServerSettings("127.0.0.1", 0, List.of(SECRET), Optional.empty(),
                 ServerSettings.DEFAULT_MAX_BODY_BYTES, settings.writers(), settings.maxBatch(), Duration.ofSeconds(20));
         List<IngestReport.Level> levels = new ArrayList<>();
@@ -85,25 +97,28 @@ public final class IngestBenchmark {
         try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, SCHEMA), settings.writers() + 4)) {
             db.migrate();
             postgres = postgresVersion(db);
+            CpuMeter cpu = new CpuMeter(postmasterPid(db));
             try (Server server = Server.start(db, serverSettings);
                  WebhookClient client = new WebhookClient(URI.create("http://127.0.0.1:" + server.port() + "/webhooks"), SECRET)) {
-                if (settings.warmupEvents() > 0) {
+                Measurement measurement = new Measurement(db, cpu, URI.create("http://127.0.0.1:" + server.port() + "/metrics"));
+                if (!warmupLoad.isEmpty()) {
                     progress.printf(Locale.ROOT, "warm-up: %,d events at concurrency %d (not reported)%n",
-                            settings.warmupEvents(), WARMUP_CONCURRENCY);
-                    warmup = verified(db, ClosedLoopLoad.run(client, supply.next(settings.warmupEvents()), WARMUP_CONCURRENCY));
+                            warmupLoad.size(), WARMUP_CONCURRENCY);
+                    warmup = measurement.of(() -> ClosedLoopLoad.run(client, warmupLoad, WARMUP_CONCURRENCY));
                 }
-                for (int concurrency : settings.concurrency()) {
-                    progress.printf(Locale.ROOT, "concurrency %d: %,d events...%n", concurrency, settings.eventsPerLevel());
-                    LoadResult result = verified(db, ClosedLoopLoad.run(client, supply.next(settings.eventsPerLevel()), concurrency));
+                for (int i = 0; i < settings.concurrency().size(); i++) {
+                    int concurrency = settings.concurrency().get(i);
+                    List<BenchEvent> load = levelLoads.get(i);
+                    progress.printf(Locale.ROOT, "concurrency %d: %,d events...%n", concurrency, load.size());
+                    LoadResult result = measurement.of(() -> ClosedLoopLoad.run(client, load, concurrency));
                     progress.printf(Locale.ROOT, "  %,.0f events/s, p99 %s%s%n", result.eventsPerSecond(),
                             IngestReport.millis(result.latency().p99()), problems(result));
                     levels.add(new IngestReport.Level(concurrency, result));
                 }
-                if (settings.seconds() > 0) {
-                    int count = settings.rate() * settings.seconds();
+                if (!latencyLoad.isEmpty()) {
                     progress.printf(Locale.ROOT, "latency: %,d events/s for %d s (%,d events)...%n",
-                            settings.rate(), settings.seconds(), count);
-                    latency = verified(db, OpenLoopLoad.run(client, supply.next(count), settings.rate()));
+                            settings.rate(), settings.seconds(), latencyLoad.size());
+                    latency = measurement.of(() -> OpenLoopLoad.run(client, latencyLoad, settings.rate()));
                     progress.printf(Locale.ROOT, "  p50 %s, p99 %s, max %s%s%n", IngestReport.millis(latency.latency().p50()),
                             IngestReport.millis(latency.latency().p99()), IngestReport.millis(latency.latency().max()),
                             problems(latency));
@@ -112,12 +127,28 @@ public final class IngestBenchmark {
             storage = StorageUsage.measure(db.dataSource(), db.schema());
         }
         return new IngestReport(Machine.describe(), settings, postgres, filesystem(dataDir), supply.meanEventBytes(),
-                Optional.ofNullable(warmup), levels, Optional.ofNullable(latency), storage, started, Duration.between(started, Instant.now()));
+                Optional.ofNullable(warmup), levels, Optional.ofNullable(latency), storage, started,
+                Duration.between(started, Instant.now()));
     }
 
-    /** Adds the durability check to a run: which acknowledged events are not in the database. */
-    private LoadResult verified(Database db, LoadResult result) throws SQLException {
-        return result.withMissing(StoredEvents.missing(db.dataSource(), result.acknowledgedIds()));
+    /** A load run, as the benchmark sees it through the load generator. */
+    @FunctionalInterface
+    private interface Load {
+        LoadResult run() throws InterruptedException;
+    }
+
+    /** Runs a load while measuring its costs, then checks that every acknowledged event is stored. */
+    private record Measurement(Database db, CpuMeter cpu, URI metrics) {
+
+        LoadResult of(Load load) throws Exception {
+            CommitCount commitsBefore = CommitCount.scrape(metrics);
+            CpuMeter.Reading cpuBefore = cpu.read();
+            LoadResult result = load.run();
+            CpuMeter.Reading used = cpu.read().since(cpuBefore);
+            CommitCount commits = CommitCount.scrape(metrics).since(commitsBefore);
+            return result.withCosts(RunCosts.of(used, commits, result.acknowledged()))
+                    .withMissing(StoredEvents.missing(db.dataSource(), result.acknowledgedIds()));
+        }
     }
 
     private static String problems(LoadResult result) {
@@ -133,6 +164,14 @@ public final class IngestBenchmark {
             rs.next();
             return "PostgreSQL " + rs.getString(1) + " (embedded; fsync " + rs.getString(2) + ", synchronous_commit "
                     + rs.getString(3) + ")";
+        }
+    }
+
+    private static Optional<Long> postmasterPid(Database db) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return CpuMeter.parentOf(rs.getLong(1));
         }
     }
 

@@ -100,12 +100,37 @@ public final class IngestReport {
                 + " Open-loop row: events are due at a fixed rate whatever the answers; latency counts from each"
                 + " event's due time, so stalls are not hidden, and events/s is the rate achieved. Lost: acknowledged"
                 + " (2xx) but not found in `events` afterwards.\n");
+        md.append('\n');
+        appendCosts(md);
         for (String problem : problems()) {
             md.append("\n**Problem:** ").append(problem).append('\n');
         }
         md.append('\n');
         appendStorage(md);
         return md.toString();
+    }
+
+    /** Where the time went: with the figures above, tells a CPU-bound run from one waiting on fsync or locks. */
+    private void appendCosts(StringBuilder md) {
+        md.append("| Run | Events/commit | JVM CPU/event | PostgreSQL CPU/event | CPU busy |\n");
+        md.append("|---|--:|--:|--:|--:|\n");
+        for (Level level : levels) {
+            costRow(md, "concurrency " + level.concurrency(), level.result());
+        }
+        latency.ifPresent(l -> costRow(md, String.format(Locale.ROOT, "%,d/s open loop", settings.rate()), l));
+        md.append('\n');
+        md.append("JVM CPU is the server and the load generator together (same process). CPU busy: JVM and PostgreSQL"
+                + " CPU time over the run's wall time times the CPUs; the rest went to waiting (fsync, locks) or to"
+                + " other processes on the machine.\n");
+    }
+
+    private void costRow(StringBuilder md, String run, LoadResult result) {
+        RunCosts costs = result.costs();
+        String postgresCpu = costs.postgresCpuMillis() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f ms", costs.postgresCpuMillis());
+        double cpuMillis = (costs.jvmCpuMillis() + Math.max(0, costs.postgresCpuMillis())) * result.acknowledged();
+        double busy = cpuMillis / (result.elapsed().toNanos() / 1e6 * machine.cpus());
+        md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f ms | %s | %.0f%% |%n", run, costs.eventsPerCommit(),
+                costs.jvmCpuMillis(), postgresCpu, busy * 100));
     }
 
     private void appendStorage(StringBuilder md) {

@@ -9,11 +9,21 @@ import java.util.TreeMap;
  * One load run: every delivery, and the wall time from the first send to the last answer.
  *
  * @param missing acknowledged events not found in the database afterwards (must be empty)
+ * @param costs   CPU and commits spent on the run
  */
-record LoadResult(List<Delivery> deliveries, Duration elapsed, List<String> missing) {
+record LoadResult(List<Delivery> deliveries, Duration elapsed, List<String> missing, RunCosts costs) {
+
+    /** A run as the load finished it, before it is checked and its costs known. */
+    LoadResult(List<Delivery> deliveries, Duration elapsed) {
+        this(deliveries, elapsed, List.of(), RunCosts.UNKNOWN);
+    }
 
     LoadResult withMissing(List<String> missingIds) {
-        return new LoadResult(deliveries, elapsed, List.copyOf(missingIds));
+        return new LoadResult(deliveries, elapsed, List.copyOf(missingIds), costs);
+    }
+
+    LoadResult withCosts(RunCosts runCosts) {
+        return new LoadResult(deliveries, elapsed, missing, runCosts);
     }
 
     List<String> acknowledgedIds() {

@@ -47,7 +47,7 @@ final class OpenLoopLoad {
         }
         CompletableFuture.allOf(answers).join();
         long last = Arrays.stream(answeredAt).max().orElse(start);
-        return new LoadResult(Arrays.asList(deliveries), Duration.ofNanos(last - start), List.of());
+        return new LoadResult(Arrays.asList(deliveries), Duration.ofNanos(last - start));
     }
 
     private static void waitUntil(long due) {
