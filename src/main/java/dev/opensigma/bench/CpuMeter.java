@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -19,16 +21,23 @@ final class CpuMeter {
     /** What /proc counts in: USER_HZ, 100 on every Linux architecture Java runs on. */
     private static final long NANOS_PER_TICK = 10_000_000L;
 
-    /** CPU time in nanoseconds; {@code postgresNanos} is -1 when unknown. */
-    record Reading(long jvmNanos, long postgresNanos) {
+    /**
+     * CPU time in nanoseconds; {@code jitNanos} and {@code postgresNanos} are -1 when unknown.
+     * {@code jitNanos} is the CPU time of the JIT compiler threads (part of {@code jvmNanos}): a
+     * JVM only minutes old still compiles, and on few cores that competes with the measured work.
+     */
+    record Reading(long jvmNanos, long jitNanos, long postgresNanos) {
 
         Reading since(Reading earlier) {
             return new Reading(jvmNanos - earlier.jvmNanos,
+                    jitNanos < 0 || earlier.jitNanos < 0 ? -1 : jitNanos - earlier.jitNanos,
                     postgresNanos < 0 || earlier.postgresNanos < 0 ? -1 : postgresNanos - earlier.postgresNanos);
         }
     }
 
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    /** Ticks seen per compiler thread: the JVM may stop one, and its time must not vanish from the sum. */
+    private final Map<String, Long> compilerTicks = new HashMap<>();
     private final Optional<Long> postmaster;
 
     /** @param postmaster the pid of PostgreSQL's postmaster, if known */
@@ -42,7 +51,30 @@ final class CpuMeter {
     }
 
     Reading read() {
-        return new Reading(os.getProcessCpuTime(), postmaster.map(this::postgresNanos).orElse(-1L));
+        return new Reading(os.getProcessCpuTime(), jitNanos(), postmaster.map(this::postgresNanos).orElse(-1L));
+    }
+
+    /** The CPU time of HotSpot's compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc). */
+    private synchronized long jitNanos() {
+        try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
+            for (Path thread : threads.toList()) {
+                Optional<String[]> fields = stat(thread.resolve("stat"));
+                if (fields.isPresent() && isCompiler(thread)) {
+                    compilerTicks.put(thread.getFileName().toString(), ticks(fields.get(), 11) + ticks(fields.get(), 12));
+                }
+            }
+        } catch (IOException e) {
+            return -1; // not Linux
+        }
+        return compilerTicks.values().stream().mapToLong(Long::longValue).sum() * NANOS_PER_TICK;
+    }
+
+    private static boolean isCompiler(Path thread) {
+        try {
+            return Files.readString(thread.resolve("comm")).matches("C[12] CompilerThre.*\\s*");
+        } catch (IOException e) {
+            return false; // the thread ended
+        }
     }
 
     /**

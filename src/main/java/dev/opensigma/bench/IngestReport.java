@@ -112,25 +112,30 @@ public final class IngestReport {
 
     /** Where the time went: with the figures above, tells a CPU-bound run from one waiting on fsync or locks. */
     private void appendCosts(StringBuilder md) {
-        md.append("| Run | Events/commit | JVM CPU/event | PostgreSQL CPU/event | CPU busy |\n");
-        md.append("|---|--:|--:|--:|--:|\n");
+        md.append("| Run | Events/commit | JVM CPU/event | of which JIT | PostgreSQL CPU/event | CPU busy |\n");
+        md.append("|---|--:|--:|--:|--:|--:|\n");
         for (Level level : levels) {
             costRow(md, "concurrency " + level.concurrency(), level.result());
         }
         latency.ifPresent(l -> costRow(md, String.format(Locale.ROOT, "%,d/s open loop", settings.rate()), l));
         md.append('\n');
-        md.append("JVM CPU is the server and the load generator together (same process). CPU busy: JVM and PostgreSQL"
+        md.append("JVM CPU is the server and the load generator together (same process); \"of which JIT\" is the CPU"
+                + " time of the JIT compiler threads, still large in a JVM only minutes old. CPU busy: JVM and PostgreSQL"
                 + " CPU time over the run's wall time times the CPUs; the rest went to waiting (fsync, locks) or to"
                 + " other processes on the machine.\n");
     }
 
     private void costRow(StringBuilder md, String run, LoadResult result) {
         RunCosts costs = result.costs();
-        String postgresCpu = costs.postgresCpuMillis() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f ms", costs.postgresCpuMillis());
+        String postgresCpu = orUnknown(costs.postgresCpuMillis());
         double cpuMillis = (costs.jvmCpuMillis() + Math.max(0, costs.postgresCpuMillis())) * result.acknowledged();
         double busy = cpuMillis / (result.elapsed().toNanos() / 1e6 * machine.cpus());
-        md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f ms | %s | %.0f%% |%n", run, costs.eventsPerCommit(),
-                costs.jvmCpuMillis(), postgresCpu, busy * 100));
+        md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f ms | %s | %s | %.0f%% |%n", run,
+                costs.eventsPerCommit(), costs.jvmCpuMillis(), orUnknown(costs.jitMillis()), postgresCpu, busy * 100));
+    }
+
+    private static String orUnknown(double millis) {
+        return millis < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f ms", millis);
     }
 
     private void appendStorage(StringBuilder md) {

@@ -1,6 +1,7 @@
 package dev.opensigma.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,15 @@ record LoadResult(List<Delivery> deliveries, Duration elapsed, List<String> miss
 
     LoadResult withCosts(RunCosts runCosts) {
         return new LoadResult(deliveries, elapsed, missing, runCosts);
+    }
+
+    /** Both runs as one, for checks (the costs and rates are no longer meaningful). */
+    LoadResult and(LoadResult other) {
+        List<Delivery> all = new ArrayList<>(deliveries);
+        all.addAll(other.deliveries);
+        List<String> allMissing = new ArrayList<>(missing);
+        allMissing.addAll(other.missing);
+        return new LoadResult(all, elapsed.plus(other.elapsed), allMissing, RunCosts.UNKNOWN);
     }
 
     List<String> acknowledgedIds() {
