@@ -1,0 +1,106 @@
+package dev.opensigma.cli;
+
+import dev.opensigma.bench.DataDirectory;
+import dev.opensigma.bench.IngestBenchmark;
+import dev.opensigma.bench.IngestReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure OpenSigma on this machine, on a fresh throw-away database.",
+        subcommands = {BenchCommand.Ingest.class})
+final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = {"Webhook ingest, end to end: starts OpenSigma on a new embedded PostgreSQL (fsync on),"
+                    + " sends signed synthetic events over HTTP at each concurrency, then at a fixed rate for the"
+                    + " latency run, checks that every acknowledged event is stored, and measures bytes on disk per"
+                    + " event. Prints a markdown report for docs/benchmarks.md (progress goes to stderr).",
+                "Exits 1 if any request failed or any acknowledged event is missing."})
+    static final class Ingest implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "New or empty directory for the database. Default: a new directory under the system temp dir.")
+        Path dataDir;
+
+        @Option(names = "--keep", description = "Keep the data directory afterwards (deleted by default).")
+        boolean keep;
+
+        @Option(names = "--concurrency", split = ",", defaultValue = "1,16,64", paramLabel = "N[,N...]",
+                description = "Concurrent senders of each throughput run. Default: ${DEFAULT-VALUE}")
+        List<Integer> concurrency;
+
+        @Option(names = "--events", defaultValue = "10000",
+                description = "Events per throughput run (fresh ones each run). Default: ${DEFAULT-VALUE}")
+        int events;
+
+        @Option(names = "--warmup", defaultValue = "3000",
+                description = "Events sent first to warm up, not reported. Default: ${DEFAULT-VALUE}")
+        int warmup;
+
+        @Option(names = "--rate", defaultValue = "1000",
+                description = "Events per second of the latency run. Default: ${DEFAULT-VALUE}")
+        int rate;
+
+        @Option(names = "--seconds", defaultValue = "20",
+                description = "Length of the latency run in seconds (0 skips it). Default: ${DEFAULT-VALUE}")
+        int seconds;
+
+        @Option(names = "--writers", defaultValue = "2",
+                description = "Server apply threads, as 'serve --writers'. Default: ${DEFAULT-VALUE}")
+        int writers;
+
+        @Option(names = "--max-batch", defaultValue = "500",
+                description = "Most events per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")
+        int maxBatch;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Also write the markdown report to FILE.")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            IngestBenchmark.Settings settings = new IngestBenchmark.Settings(concurrency, events, warmup, rate, seconds,
+                    writers, maxBatch);
+            IngestReport report;
+            try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
+                System.err.println("Data directory: " + dir.path() + (keep ? " (kept afterwards)" : " (deleted afterwards)"));
+                report = new IngestBenchmark(settings, System.err).run(dir.path());
+            }
+            String markdown = report.markdown(command());
+            System.out.println();
+            System.out.print(markdown);
+            System.out.flush();
+            if (output != null) {
+                Files.writeString(output, markdown);
+                System.err.println("Report written to " + output.toAbsolutePath());
+            }
+            report.problems().forEach(p -> System.err.println("error: " + p));
+            return report.passed() ? 0 : 1;
+        }
+
+        /** The command as typed, to make the figures reproducible. */
+        private String command() {
+            return "./opensigma " + spec.commandLine().getParseResult().originalArgs().stream()
+                    .map(a -> a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                    .collect(Collectors.joining(" "));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.opensigma.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opensigma.store.Database;
+import dev.opensigma.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The apply statements run as prepared statements, and PostgreSQL may plan them once, generically,
+ * while the tables are empty, then keep that plan for the life of the connection. Such a plan must
+ * still reach object_versions through an index, or every batch reads the whole table.
+ */
+class BatchWriterPlanTest {
+
+    private static Database db;
+
+    @BeforeAll
+    static void freshSchema() {
+        db = TestDatabase.fresh(); // empty tables, never analyzed: the worst case for a generic plan
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    @Test
+    void sameSecondVersionsAreLookedUpByIndex() throws SQLException {
+        assertThat(genericPlan(BatchWriter.SAME_SECOND_VERSIONS, "array['customer'], array['cus_1'], array[1760000000]::bigint[]"))
+                .contains("Index Scan").doesNotContain("Seq Scan on object_versions");
+    }
+
+    @Test
+    void resequencingFindsVersionsByPrimaryKey() throws SQLException {
+        assertThat(genericPlan(BatchWriter.RESEQUENCE_VERSIONS, "array[1]::bigint[], array[0], array[1]::bigint[]"))
+                .contains("object_versions_pkey").doesNotContain("Seq Scan on object_versions");
+    }
+
+    @Test
+    void refreshingTheCurrentStateFindsTheNewestVersionByIndex() throws SQLException {
+        assertThat(genericPlan(BatchWriter.REFRESH_CURRENT, "array['customer'], array['cus_1']"))
+                .contains("Index Scan Backward using object_versions_object_idx").doesNotContain("Seq Scan on object_versions");
+    }
+
+    /** The plan PostgreSQL caches for {@code sql} once it settles on a generic one (forced here). */
+    private static String genericPlan(String sql, String arguments) throws SQLException {
+        StringBuilder numbered = new StringBuilder();
+        int parameter = 0;
+        for (char ch : sql.toCharArray()) {
+            numbered.append(ch == '?' ? "$" + ++parameter : String.valueOf(ch));
+        }
+        List<String> lines = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false); // the explained UPDATE must not leave anything behind
+            s.execute("set local plan_cache_mode = force_generic_plan");
+            s.execute("prepare plan_under_test as " + numbered);
+            try (ResultSet rs = s.executeQuery("explain execute plan_under_test(" + arguments + ")")) {
+                while (rs.next()) {
+                    lines.add(rs.getString(1));
+                }
+            } finally {
+                c.rollback();
+                s.execute("deallocate plan_under_test");
+            }
+        }
+        return String.join("\n", lines);
+    }
+}
