@@ -66,23 +66,6 @@ final class BatchWriter {
                  as t(object_type, id, account, valid_from_us, second, seq, event_id, event_type, source, deleted,
                       previous_attributes, data)""";
 
-    /** The current state is, by definition, the newest version; this makes it so for the touched objects. */
-    private static final String REFRESH_CURRENT = """
-            insert into objects (object_type, id, account, deleted, valid_from, version_id, event_id, data)
-            select newest.object_type, newest.id, newest.account, newest.deleted, newest.valid_from,
-                   newest.version_id, newest.event_id, newest.data
-            from unnest(?::text[], ?::text[]) as t(object_type, id)
-            cross join lateral (
-                select v.* from object_versions v
-                where v.object_type = t.object_type and v.id = t.id
-                order by v.second desc, v.seq desc, v.version_id desc
-                limit 1) as newest
-            on conflict (object_type, id) do update
-                set account = excluded.account, deleted = excluded.deleted, valid_from = excluded.valid_from,
-                    version_id = excluded.version_id, event_id = excluded.event_id, data = excluded.data,
-                    updated_at = now()
-                where objects.version_id is distinct from excluded.version_id""";
-
     private final DataSource dataSource;
     private final ObjectTables tables;
 
@@ -93,13 +76,7 @@ final class BatchWriter {
 
     /** Applies the batch; outcomes come back in the batch's order. Throws if nothing was committed. */
     List<Outcome> write(List<Observation> batch) throws SQLException {
-        Set<String> types = new TreeSet<>();
-        for (Observation o : batch) {
-            if (o.hasVersion()) {
-                types.add(o.objectType());
-            }
-        }
-        tables.ensure(types);
+        tables.prepare(batch);
 
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -303,18 +280,21 @@ final class BatchWriter {
         }
     }
 
+    /**
+     * Makes the current state of every touched object its newest version (the current state is
+     * that by definition), with one statement per object type: each type's table has its own
+     * typed columns, and its statement (generated in the database from the type's fields) fills them.
+     */
     private void refreshCurrent(Connection c, List<Observation> batch, List<Integer> versions) throws SQLException {
-        record Key(String type, String id) {
-        }
-        Set<Key> keys = new TreeSet<>((a, b) -> a.type().equals(b.type()) ? a.id().compareTo(b.id()) : a.type().compareTo(b.type()));
+        Map<String, Set<String>> idsByType = new java.util.TreeMap<>();
         for (int k : versions) {
-            keys.add(new Key(batch.get(k).objectType(), batch.get(k).objectId()));
+            idsByType.computeIfAbsent(batch.get(k).objectType(), t -> new TreeSet<>()).add(batch.get(k).objectId());
         }
-        String[] types = keys.stream().map(Key::type).toArray(String[]::new);
-        String[] ids = keys.stream().map(Key::id).toArray(String[]::new);
-        try (PreparedStatement s = c.prepareStatement(REFRESH_CURRENT)) {
-            bindArrays(c, s, "text", types, "text", ids);
-            s.executeUpdate();
+        for (Map.Entry<String, Set<String>> type : idsByType.entrySet()) {
+            try (PreparedStatement s = c.prepareStatement(tables.refreshSql(type.getKey()))) {
+                s.setArray(1, c.createArrayOf("text", type.getValue().toArray()));
+                s.executeUpdate();
+            }
         }
     }
 

@@ -6,15 +6,15 @@ package dev.opensigma.schema;
  * so an unexpected payload never blocks ingestion; the raw {@code data} stays the truth.
  */
 public enum ColumnType {
-    TEXT("text", "json_text"),
-    BIGINT("bigint", "json_bigint"),
-    NUMERIC("numeric", "json_numeric"),
-    BOOLEAN("boolean", "json_boolean"),
+    TEXT("text", "read_text"),
+    BIGINT("bigint", "read_bigint"),
+    NUMERIC("numeric", "read_numeric"),
+    BOOLEAN("boolean", "read_boolean"),
     /** A Unix timestamp in seconds. */
-    TIMESTAMP("timestamptz", "json_timestamp"),
+    TIMESTAMP("timestamptz", "read_timestamp"),
     /** An expandable reference: the id whether or not the payload had it expanded. */
-    REFERENCE("text", "json_reference"),
-    JSONB("jsonb", "json_value");
+    REFERENCE("text", "read_reference"),
+    JSONB("jsonb", "read_jsonb");
 
     private final String sqlType;
     private final String reader;

@@ -56,6 +56,20 @@ public final class ObjectTypes {
     }
 
     /**
+     * The column that names an object of this type from elsewhere, as Sigma does in
+     * {@code <table>_metadata}: {@code customer_id}, {@code checkout_session_id},
+     * {@code early_fraud_warning_id}.
+     */
+    public static String idColumn(String objectType) {
+        String singular = switch (objectType) {
+            case "radar.early_fraud_warning" -> "early_fraud_warning";
+            case "invoiceitem" -> "invoice_item";
+            default -> objectType.toLowerCase(Locale.ROOT).replace('.', '_');
+        };
+        return singular + "_id";
+    }
+
+    /**
      * Whether an event removes its object. {@code *.deleted} events do, except
      * {@code customer.subscription.deleted}, which only ends the subscription (status canceled).
      * An object that says {@code "deleted": true} (Stripe's deletion stub) is deleted too.
