@@ -43,6 +43,15 @@ alter table object_types
     add column id_column   text,
     add column refresh_sql text;
 
+-- Objects embedded in a list of another object (invoice lines, subscription items, charge
+-- refunds, ...) are versions of their own type too; these say which object they came in.
+alter table object_versions
+    add column parent_type text,
+    add column parent_id   text;
+-- One event can now file several versions (its object and the children embedded in it).
+drop index object_versions_event_idx;
+create unique index object_versions_event_idx on object_versions (event_id, object_type, id) where event_id is not null;
+
 -- Each partition becomes a table of its own, with its data.
 do $$
 declare
@@ -50,6 +59,7 @@ declare
 begin
     for t in select table_name from object_types loop
         execute format('alter table objects detach partition %I', t.table_name);
+        execute format('alter table %I add column parent_type text, add column parent_id text', t.table_name);
     end loop;
 end
 $$;
@@ -75,6 +85,8 @@ begin
                 event_id     text,
                 updated_at   timestamptz not null default now(),
                 data         jsonb       not null,
+                parent_type  text,
+                parent_id    text,
                 primary key (object_type, id)
             ) with (toast_tuple_target = 256)$f$, sch, p_table_name, p_object_type, p_object_type);
         execute format('create index if not exists %I on %I.%I (valid_from)',
@@ -99,13 +111,15 @@ declare
     sch constant text := '${flyway:defaultSchema}';
     parts text;
 begin
-    select string_agg(format('select object_type, id, account, deleted, valid_from, version_id, event_id, updated_at, data from %I.%I',
+    select string_agg(format('select object_type, id, account, deleted, valid_from, version_id, event_id, updated_at, data,'
+                             || ' parent_type, parent_id from %I.%I',
                              sch, table_name), E'\nunion all\n' order by table_name)
       into parts from object_types;
     execute format('create or replace view %I.objects as %s', sch,
                    coalesce(parts, 'select null::text as object_type, null::text as id, null::text as account,'
                        || ' null::boolean as deleted, null::timestamptz as valid_from, null::bigint as version_id,'
-                       || ' null::text as event_id, null::timestamptz as updated_at, null::jsonb as data where false'));
+                       || ' null::text as event_id, null::timestamptz as updated_at, null::jsonb as data,'
+                       || ' null::text as parent_type, null::text as parent_id where false'));
 end
 $$;
 
@@ -162,8 +176,10 @@ begin
      where a.attrelid = format('%I.%I', sch, t.table_name)::regclass and a.attnum > 0 and not a.attisdropped;
 
     update object_types set refresh_sql = format($f$
-        insert into %1$I.%2$I as t (object_type, id, account, deleted, valid_from, version_id, event_id, updated_at, data%3$s)
-        select v.object_type, v.id, v.account, v.deleted, v.valid_from, v.version_id, v.event_id, now(), v.data%4$s
+        insert into %1$I.%2$I as t (object_type, id, account, deleted, valid_from, version_id, event_id, updated_at, data,
+                                    parent_type, parent_id%3$s)
+        select v.object_type, v.id, v.account, v.deleted, v.valid_from, v.version_id, v.event_id, now(), v.data,
+               v.parent_type, v.parent_id%4$s
         from unnest(?::text[]) as k(id)
         cross join lateral (
             select * from %1$I.object_versions v
@@ -173,7 +189,7 @@ begin
         on conflict (object_type, id) do update
             set account = excluded.account, deleted = excluded.deleted, valid_from = excluded.valid_from,
                 version_id = excluded.version_id, event_id = excluded.event_id, updated_at = now(),
-                data = excluded.data%6$s
+                data = excluded.data, parent_type = excluded.parent_type, parent_id = excluded.parent_id%6$s
             where t.version_id is distinct from excluded.version_id$f$,
         sch, t.table_name,
         coalesce(', ' || cols, ''), coalesce(', ' || readers, ''), p_object_type,
@@ -267,3 +283,34 @@ end
 $$;
 
 select refresh_objects_view();
+
+-- history, now hiding the versions of embedded children that repeat the state before them: an
+-- invoice's lines come again with every invoice event, but they changed only when they differ.
+-- (Every copy stays in object_versions; keeping them all is what makes the result independent of
+-- the order events arrive in.)
+drop view history;
+create view history as
+select h.object_type,
+       h.id,
+       row_number() over w       as version,
+       h.valid_from,
+       lead(h.valid_from) over w as valid_to,
+       h.event_id,
+       h.event_type,
+       h.source,
+       h.deleted,
+       h.account,
+       h.data,
+       h.previous_attributes,
+       h.version_id,
+       h.recorded_at,
+       h.parent_type,
+       h.parent_id
+from (select v.*,
+             v.parent_id is not null
+                 and v.data = lag(v.data) over (partition by v.object_type, v.id order by v.second, v.seq, v.version_id)
+                 and v.deleted = lag(v.deleted) over (partition by v.object_type, v.id order by v.second, v.seq, v.version_id)
+                 as repeats
+      from object_versions v) as h
+where not h.repeats
+window w as (partition by h.object_type, h.id order by h.second, h.seq, h.version_id);

@@ -57,14 +57,14 @@ final class BatchWriter {
 
     private static final String INSERT_VERSIONS = """
             insert into object_versions (object_type, id, account, valid_from, second, seq, event_id, event_type,
-                                         source, deleted, previous_attributes, data)
+                                         source, deleted, previous_attributes, data, parent_type, parent_id)
             select t.object_type, t.id, t.account, timestamptz 'epoch' + t.valid_from_us * interval '1 microsecond',
                    t.second, t.seq, t.event_id, t.event_type, t.source, t.deleted, t.previous_attributes::jsonb,
-                   t.data::jsonb
+                   t.data::jsonb, t.parent_type, t.parent_id
             from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[],
-                        ?::text[], ?::boolean[], ?::text[], ?::text[])
+                        ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
                  as t(object_type, id, account, valid_from_us, second, seq, event_id, event_type, source, deleted,
-                      previous_attributes, data)""";
+                      previous_attributes, data, parent_type, parent_id)""";
 
     private final DataSource dataSource;
     private final ObjectTables tables;
@@ -96,7 +96,7 @@ final class BatchWriter {
         Outcome[] outcomes = new Outcome[batch.size()];
         Set<String> fresh = insertEvents(c, batch, outcomes);
 
-        List<Integer> versions = new ArrayList<>();
+        List<Observation> filed = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Observation o = batch.get(i);
             if (outcomes[i] == Outcome.DUPLICATE) {
@@ -106,24 +106,27 @@ final class BatchWriter {
                 outcomes[i] = Outcome.DUPLICATE;
             } else if (o.hasVersion()) {
                 outcomes[i] = Outcome.APPLIED;
-                versions.add(i);
+                filed.add(o);
+                filed.addAll(o.children());
             } else {
                 outcomes[i] = Outcome.ARCHIVED;
             }
         }
-        if (!versions.isEmpty()) {
-            int[] seqs = placeInTime(c, batch, versions);
-            insertVersions(c, batch, versions, seqs);
-            refreshCurrent(c, batch, versions);
+        if (!filed.isEmpty()) {
+            int[] seqs = placeInTime(c, filed);
+            insertVersions(c, filed, seqs);
+            refreshCurrent(c, filed);
         }
         return List.of(outcomes);
     }
 
+    /** Serializes writers on the objects (and embedded children) the batch touches. */
     private void lockObjects(Connection c, List<Observation> batch) throws SQLException {
         List<String> keys = new ArrayList<>();
         for (Observation o : batch) {
             if (o.hasVersion()) {
                 keys.add(o.objectType() + ":" + o.objectId());
+                o.children().forEach(child -> keys.add(child.objectType() + ":" + child.objectId()));
             }
         }
         if (keys.isEmpty()) {
@@ -188,16 +191,16 @@ final class BatchWriter {
      * Gives each new version its position within its second. Where a second of an object already
      * holds versions, the whole second is ordered again and the stored ones re-sequenced.
      */
-    private int[] placeInTime(Connection c, List<Observation> batch, List<Integer> versions) throws SQLException {
+    private int[] placeInTime(Connection c, List<Observation> versions) throws SQLException {
         record Slot(String objectType, String id, long second) {
         }
         Map<Slot, List<VersionOrder.Candidate>> slots = new LinkedHashMap<>();
         Map<String, Integer> newByKey = new HashMap<>();
         for (int k = 0; k < versions.size(); k++) {
-            Observation o = batch.get(versions.get(k));
+            Observation o = versions.get(k);
             VersionOrder.Candidate candidate = candidate(o);
             slots.computeIfAbsent(new Slot(o.objectType(), o.objectId(), o.second()), s -> new ArrayList<>()).add(candidate);
-            newByKey.put(candidate.key(), k);
+            newByKey.put(o.objectType() + ":" + o.objectId() + "|" + candidate.key(), k);
         }
         Map<String, Long> storedVersionIds = new HashMap<>();
         Map<String, Integer> storedSeqs = new HashMap<>();
@@ -220,18 +223,21 @@ final class BatchWriter {
                     VersionOrder.Candidate stored = new VersionOrder.Candidate(key, rs.getString(2), rs.getString(7),
                             parse(rs.getString(10)), parse(rs.getString(11)), rs.getBoolean(9));
                     slots.get(new Slot(rs.getString(2), rs.getString(3), rs.getLong(4))).add(stored);
-                    storedVersionIds.put(key, versionId);
-                    storedSeqs.put(key, rs.getInt(5));
+                    String objectKey = rs.getString(2) + ":" + rs.getString(3) + "|" + key;
+                    storedVersionIds.put(objectKey, versionId);
+                    storedSeqs.put(objectKey, rs.getInt(5));
                 }
             }
         }
         int[] seqs = new int[versions.size()];
         List<Long> moveIds = new ArrayList<>();
         List<Integer> moveSeqs = new ArrayList<>();
-        for (List<VersionOrder.Candidate> slot : slots.values()) {
-            List<VersionOrder.Candidate> ordered = VersionOrder.order(slot);
+        // Keys are unique within one object's versions only (an event files its object and its
+        // embedded children under the same event id), so lookups go by object and key.
+        for (Map.Entry<Slot, List<VersionOrder.Candidate>> slot : slots.entrySet()) {
+            List<VersionOrder.Candidate> ordered = VersionOrder.order(slot.getValue());
             for (int seq = 0; seq < ordered.size(); seq++) {
-                String key = ordered.get(seq).key();
+                String key = slot.getKey().objectType() + ":" + slot.getKey().id() + "|" + ordered.get(seq).key();
                 Integer fresh = newByKey.get(key);
                 if (fresh != null) {
                     seqs[fresh] = seq;
@@ -250,16 +256,16 @@ final class BatchWriter {
         return seqs;
     }
 
-    private void insertVersions(Connection c, List<Observation> batch, List<Integer> versions, int[] seqs)
-            throws SQLException {
+    private void insertVersions(Connection c, List<Observation> versions, int[] seqs) throws SQLException {
         int n = versions.size();
         String[] type = new String[n], id = new String[n], account = new String[n], eventId = new String[n];
         String[] eventType = new String[n], source = new String[n], previous = new String[n], data = new String[n];
+        String[] parentType = new String[n], parentId = new String[n];
         Long[] validFrom = new Long[n], second = new Long[n];
         Integer[] seq = new Integer[n];
         Boolean[] deleted = new Boolean[n];
         for (int k = 0; k < n; k++) {
-            Observation o = batch.get(versions.get(k));
+            Observation o = versions.get(k);
             type[k] = o.objectType();
             id[k] = o.objectId();
             account[k] = o.account();
@@ -272,10 +278,13 @@ final class BatchWriter {
             deleted[k] = o.deleted();
             previous[k] = Observation.toJson(o.previousAttributes());
             data[k] = o.objectJson();
+            parentType[k] = o.parentType();
+            parentId[k] = o.parentId();
         }
         try (PreparedStatement s = c.prepareStatement(INSERT_VERSIONS)) {
             bindArrays(c, s, "text", type, "text", id, "text", account, "int8", validFrom, "int8", second, "int4", seq,
-                    "text", eventId, "text", eventType, "text", source, "bool", deleted, "text", previous, "text", data);
+                    "text", eventId, "text", eventType, "text", source, "bool", deleted, "text", previous, "text", data,
+                    "text", parentType, "text", parentId);
             s.executeUpdate();
         }
     }
@@ -285,10 +294,10 @@ final class BatchWriter {
      * that by definition), with one statement per object type: each type's table has its own
      * typed columns, and its statement (generated in the database from the type's fields) fills them.
      */
-    private void refreshCurrent(Connection c, List<Observation> batch, List<Integer> versions) throws SQLException {
+    private void refreshCurrent(Connection c, List<Observation> versions) throws SQLException {
         Map<String, Set<String>> idsByType = new java.util.TreeMap<>();
-        for (int k : versions) {
-            idsByType.computeIfAbsent(batch.get(k).objectType(), t -> new TreeSet<>()).add(batch.get(k).objectId());
+        for (Observation o : versions) {
+            idsByType.computeIfAbsent(o.objectType(), t -> new TreeSet<>()).add(o.objectId());
         }
         for (Map.Entry<String, Set<String>> type : idsByType.entrySet()) {
             try (PreparedStatement s = c.prepareStatement(tables.refreshSql(type.getKey()))) {

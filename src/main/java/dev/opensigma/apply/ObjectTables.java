@@ -93,11 +93,15 @@ final class ObjectTables {
 
     /** Creates missing tables and columns for the versions about to be written. */
     void prepare(List<Observation> batch) throws SQLException {
-        Map<String, Map<String, JsonNode>> unknown = null;
+        List<Observation> versions = new ArrayList<>();
         for (Observation o : batch) {
-            if (!o.hasVersion()) {
-                continue;
+            if (o.hasVersion()) {
+                versions.add(o);
+                versions.addAll(o.children());
             }
+        }
+        Map<String, Map<String, JsonNode>> unknown = null;
+        for (Observation o : versions) {
             Set<String> known = fields.get(o.objectType());
             if (known == null || !refreshSql.containsKey(o.objectType())) {
                 unknown = unknown == null ? new HashMap<>() : unknown;

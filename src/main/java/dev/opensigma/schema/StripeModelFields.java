@@ -24,7 +24,7 @@ public final class StripeModelFields {
 
     /** Fields whose names OpenSigma's own columns already use; they stay in {@code data}. */
     public static final Set<String> RESERVED = Set.of("id", "account", "deleted", "valid_from", "version_id",
-            "event_id", "updated_at", "data");
+            "event_id", "updated_at", "data", "object_type", "parent_type", "parent_id");
 
     private static final Set<String> TIMESTAMP_NAMES = Set.of("created", "date", "start", "end", "expires", "redeem_by",
             "available_on", "billing_cycle_anchor", "next_payment_attempt", "frozen_time", "timestamp", "updated",

@@ -22,7 +22,7 @@ public final class ObjectTypes {
             "invoiceitem", "invoice_items",
             "fee_refund", "application_fee_refunds",
             "line_item", "invoice_line_items",
-            "item", "line_items");
+            "item", "checkout_session_line_items");
 
     /** Tables OpenSigma itself owns; an object type that would collide gets a suffix. */
     private static final Set<String> RESERVED = Set.of(

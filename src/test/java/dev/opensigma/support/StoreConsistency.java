@@ -40,7 +40,9 @@ public final class StoreConsistency {
 
         Map<String, Long> versions = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(
-                "select event_id, count(*) from object_versions where event_id = any(?) group by event_id")) {
+                "select v.event_id, count(*) from object_versions v join events e on e.id = v.event_id"
+                        + " and e.object_type = v.object_type and e.object_id = v.id"
+                        + " where v.event_id = any(?) group by v.event_id")) {
             s.setArray(1, array(c, ids));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
