@@ -308,8 +308,8 @@ select h.object_type,
        h.parent_id
 from (select v.*,
              v.parent_id is not null
-                 and v.data = lag(v.data) over (partition by v.object_type, v.id order by v.second, v.seq, v.version_id)
-                 and v.deleted = lag(v.deleted) over (partition by v.object_type, v.id order by v.second, v.seq, v.version_id)
+                 and v.data is not distinct from lag(v.data) over (partition by v.object_type, v.id order by v.second, v.seq, v.version_id)
+                 and v.deleted is not distinct from lag(v.deleted) over (partition by v.object_type, v.id order by v.second, v.seq, v.version_id)
                  as repeats
       from object_versions v) as h
 where not h.repeats
