@@ -216,7 +216,7 @@ final class ObjectTables {
         Integer[] positions = new Integer[list.size()];
         for (int i = 0; i < list.size(); i++) {
             names[i] = list.get(i).name();
-            types[i] = list.get(i).type().name().toLowerCase();
+            types[i] = list.get(i).type().registryName();
             positions[i] = firstPosition + i;
         }
         try (PreparedStatement s = c.prepareStatement(ADD_FIELDS)) {
