@@ -10,14 +10,17 @@ $$;
 create function read_bigint(v jsonb) returns bigint language sql immutable parallel safe as $$
     select case when jsonb_typeof(v) = 'number' and v::text ~ '^-?[0-9]{1,18}$' then v::text::bigint end
 $$;
+-- Stripe sends decimals as strings ("unit_amount_decimal": "2000.5"); stripe-java reads them as BigDecimal.
 create function read_numeric(v jsonb) returns numeric language sql immutable parallel safe as $$
-    select case when jsonb_typeof(v) = 'number' then v::text::numeric end
+    select case when jsonb_typeof(v) = 'number' then v::text::numeric
+                when jsonb_typeof(v) = 'string' and v #>> '{}' ~ '^-?[0-9]{1,100}(\.[0-9]{1,100})?$' then (v #>> '{}')::numeric end
 $$;
 create function read_boolean(v jsonb) returns boolean language sql immutable parallel safe as $$
     select case when jsonb_typeof(v) = 'boolean' then v::text::boolean end
 $$;
 create function read_timestamp(v jsonb) returns timestamptz language sql immutable parallel safe as $$
-    select case when jsonb_typeof(v) = 'number' and v::text ~ '^-?[0-9]{1,12}$' then to_timestamp(v::text::bigint) end
+    -- At most 11 digits below zero: to_timestamp fails before 4713 BC.
+    select case when jsonb_typeof(v) = 'number' and v::text ~ '^([0-9]{1,12}|-[0-9]{1,11})$' then to_timestamp(v::text::bigint) end
 $$;
 create function read_reference(v jsonb) returns text language sql immutable parallel safe as $$
     select case jsonb_typeof(v) when 'string' then v #>> '{}' when 'object' then v ->> 'id' end

@@ -110,7 +110,7 @@ final class ObjectTables {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = o.object().fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (!known.contains(field.getKey()) && !StripeModelFields.RESERVED.contains(field.getKey())) {
+                if (!known.contains(field.getKey()) && StripeModelFields.canBeColumn(field.getKey())) {
                     unknown = unknown == null ? new HashMap<>() : unknown;
                     unknown.computeIfAbsent(o.objectType(), k -> new HashMap<>())
                             .merge(field.getKey(), field.getValue(), (a, b) -> a.isNull() ? b : a);
@@ -220,7 +220,7 @@ final class ObjectTables {
         Integer[] positions = new Integer[list.size()];
         for (int i = 0; i < list.size(); i++) {
             names[i] = list.get(i).name();
-            types[i] = list.get(i).type().name().toLowerCase();
+            types[i] = list.get(i).type().registryName();
             positions[i] = firstPosition + i;
         }
         try (PreparedStatement s = c.prepareStatement(ADD_FIELDS)) {

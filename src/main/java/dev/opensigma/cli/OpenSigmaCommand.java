@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DbUrlCommand.class,
             QueryCommand.class,
             ImportCommand.class,
+            SchemaDocsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OpenSigmaCommand implements Runnable {

@@ -8,6 +8,7 @@ package dev.opensigma.schema;
 public enum ColumnType {
     TEXT("text", "read_text"),
     BIGINT("bigint", "read_bigint"),
+    /** A number, or a decimal string as Stripe sends {@code *_decimal} fields. */
     NUMERIC("numeric", "read_numeric"),
     BOOLEAN("boolean", "read_boolean"),
     /** A Unix timestamp in seconds. */
@@ -26,6 +27,11 @@ public enum ColumnType {
 
     public String sqlType() {
         return sqlType;
+    }
+
+    /** The name in the {@code fields} registry ({@code fields.column_type}): text, bigint, ..., timestamp, reference, jsonb. */
+    public String registryName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The name of the SQL function that turns the field's jsonb value into this type. */

@@ -26,7 +26,7 @@ public final class ObjectTypes {
 
     /** Tables OpenSigma itself owns; an object type that would collide gets a suffix. */
     private static final Set<String> RESERVED = Set.of(
-            "events", "objects", "object_versions", "object_types", "history", "flyway_schema_history");
+            "events", "objects", "object_versions", "object_types", "history", "fields", "flyway_schema_history");
 
     private static final Pattern SAFE_TYPE = Pattern.compile("[a-z][a-z0-9_.]{0,80}");
 
@@ -39,6 +39,16 @@ public final class ObjectTypes {
             "subscription_item", "subscription_schedule", "tax_id", "tax_rate", "topup", "transfer");
 
     private ObjectTypes() {
+    }
+
+    /** Sigma's exceptions to the naming rule: object type to table name, sorted by type. */
+    public static Map<String, String> sigmaExceptions() {
+        return new java.util.TreeMap<>(SIGMA_EXCEPTIONS);
+    }
+
+    /** The names of OpenSigma's own tables and views, which no object type's table may take (sorted). */
+    public static List<String> reservedTableNames() {
+        return RESERVED.stream().sorted().toList();
     }
 
     /** True when the type is safe to name a table after (Stripe's types always are). */
