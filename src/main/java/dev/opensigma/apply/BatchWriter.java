@@ -66,6 +66,25 @@ final class BatchWriter {
                  as t(object_type, id, account, valid_from_us, second, seq, event_id, event_type, source, deleted,
                       previous_attributes, data, parent_type, parent_id)""";
 
+    /**
+     * The search row of each touched object, from its current state: the newest version (the
+     * row refreshCurrent just made current, in the same order as the refresh statements).
+     * Unchanged rows are left alone, so a status change does not rewrite the text indexes.
+     */
+    private static final String INDEX_FOR_SEARCH = """
+            insert into search_documents as s (object_type, id, account, deleted, body)
+            select v.object_type, v.id, v.account, v.deleted, search_text(v.data)
+            from (select distinct object_type, id from unnest(?::text[], ?::text[]) as k(object_type, id)) as k
+            cross join lateral (
+                select v.object_type, v.id, v.account, v.deleted, v.data from object_versions v
+                where v.object_type = k.object_type and v.id = k.id
+                order by v.second desc, v.seq desc, v.version_id desc
+                limit 1) as v
+            order by v.object_type, v.id
+            on conflict (object_type, id) do update
+                set account = excluded.account, deleted = excluded.deleted, body = excluded.body
+                where (s.account, s.deleted, s.body) is distinct from (excluded.account, excluded.deleted, excluded.body)""";
+
     private final DataSource dataSource;
     private final ObjectTables tables;
 
@@ -116,6 +135,7 @@ final class BatchWriter {
             int[] seqs = placeInTime(c, filed);
             insertVersions(c, filed, seqs);
             refreshCurrent(c, filed);
+            indexForSearch(c, filed);
         }
         return List.of(outcomes);
     }
@@ -304,6 +324,19 @@ final class BatchWriter {
                 s.setArray(1, c.createArrayOf("text", type.getValue().toArray()));
                 s.executeUpdate();
             }
+        }
+    }
+
+    /** Keeps search_documents (search()) in step with the current state of the touched objects. */
+    private static void indexForSearch(Connection c, List<Observation> versions) throws SQLException {
+        String[] types = new String[versions.size()], ids = new String[versions.size()];
+        for (int k = 0; k < versions.size(); k++) {
+            types[k] = versions.get(k).objectType();
+            ids[k] = versions.get(k).objectId();
+        }
+        try (PreparedStatement s = c.prepareStatement(INDEX_FOR_SEARCH)) {
+            bindArrays(c, s, "text", types, "text", ids);
+            s.executeUpdate();
         }
     }
 

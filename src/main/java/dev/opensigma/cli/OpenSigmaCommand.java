@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             DbUrlCommand.class,
             QueryCommand.class,
+            SearchCommand.class,
             ImportCommand.class,
             SchemaDocsCommand.class,
             CommandLine.HelpCommand.class

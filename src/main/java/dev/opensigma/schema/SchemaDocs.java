@@ -156,6 +156,15 @@ public final class SchemaDocs {
                                         + " (`checkout_session_id`)."),
                                 new Column("refresh_sql", "text", "OpenSigma's statement that makes an object's newest"
                                         + " version its current state (regenerated when columns are added)."))),
+                new Relation("search_documents", "table",
+                        "The text index behind `search(q)`: one row per object, kept current as events arrive.",
+                        List.of(
+                                new Column("object_type", "text", "The Stripe `object`."),
+                                new Column("id", "text", "The object's id."),
+                                new Column("account", "text", "The Connect account; null for your own."),
+                                new Column("deleted", "boolean", "True once the object was deleted."),
+                                new Column("body", "text", "`search_text(data)` of the current state (trigram index)."),
+                                new Column("tsv", "tsvector", "The full-text form of `body` (generated; GIN index)."))),
                 new Relation("fields", "table",
                         "Every top-level field of every object type that has a typed column: those stripe-java"
                                 + " knows, and those first seen in data.",
@@ -180,6 +189,16 @@ public final class SchemaDocs {
                         + " over top-level fields, from the event's `previous_attributes` where it had them, else"
                         + " computed against the version before. `select * from object_changes('subscription',"
                         + " 'sub_123')`.", true));
+        functions.add(new Function("search",
+                "search(q text, max_results integer, of_type text, include_deleted boolean)",
+                "table (object_type text, id text, table_name text, rank real, summary text, deleted boolean,"
+                        + " data jsonb)",
+                "Finds objects of any type by id, email, name, description, number, metadata and other text,"
+                        + " ranked (an exact id first, then full-text rank and trigram similarity; typo-tolerant"
+                        + " matching when nothing matches exactly). `select * from search('ada@example.com')`;"
+                        + " defaults: 20 results, every type, deleted objects left out.", true));
+        functions.add(new Function("search_text", "search_text(data jsonb)", "text",
+                "The text of an object that `search` looks in (what `search_documents.body` holds).", true));
         Set<String> readers = new LinkedHashSet<>();
         for (ColumnType type : ColumnType.values()) {
             if (readers.add(type.reader())) {
