@@ -51,10 +51,13 @@ public final class Applier implements AutoCloseable {
         }
     }
 
-    /** Loads the known tables and creates those of the well-known types; then starts the writers. */
+    /**
+     * Loads the known tables, creates those of the well-known types and gives every table the
+     * columns of the fields stripe-java knows; then starts the writers.
+     */
     public Applier start(List<String> precreateTypes) throws SQLException {
         tables.load();
-        tables.ensure(precreateTypes);
+        tables.upgrade(precreateTypes);
         threads.forEach(Thread::start);
         return this;
     }

@@ -63,38 +63,38 @@ final class BatchWriter {
                 where v.object_type = t.object_type and v.id = t.id and v.second = t.second
                 offset 0) as v""";
 
-    static final String RESEQUENCE_VERSIONS = """
-            update object_versions v set seq = t.seq
-            from unnest(?::bigint[], ?::int[]) as t(version_id, seq)
-            where v.version_id = t.version_id and v.version_id = any(?::bigint[])""";
+    /** One row by primary key (a rare path: a late version landing in a second that has others). */
+    static final String RESEQUENCE_VERSION = "update object_versions set seq = ? where version_id = ?";
 
     private static final String INSERT_VERSIONS = """
             insert into object_versions (object_type, id, account, valid_from, second, seq, event_id, event_type,
-                                         source, deleted, previous_attributes, data)
+                                         source, deleted, previous_attributes, data, parent_type, parent_id)
             select t.object_type, t.id, t.account, timestamptz 'epoch' + t.valid_from_us * interval '1 microsecond',
                    t.second, t.seq, t.event_id, t.event_type, t.source, t.deleted, t.previous_attributes::jsonb,
-                   t.data::jsonb
+                   t.data::jsonb, t.parent_type, t.parent_id
             from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[],
-                        ?::text[], ?::boolean[], ?::text[], ?::text[])
+                        ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
                  as t(object_type, id, account, valid_from_us, second, seq, event_id, event_type, source, deleted,
-                      previous_attributes, data)""";
+                      previous_attributes, data, parent_type, parent_id)""";
 
-    /** The current state is, by definition, the newest version; this makes it so for the touched objects. */
-    static final String REFRESH_CURRENT = """
-            insert into objects (object_type, id, account, deleted, valid_from, version_id, event_id, data)
-            select newest.object_type, newest.id, newest.account, newest.deleted, newest.valid_from,
-                   newest.version_id, newest.event_id, newest.data
-            from unnest(?::text[], ?::text[]) as t(object_type, id)
+    /**
+     * The search row of each touched object, from its current state: the newest version (the
+     * row refreshCurrent just made current, in the same order as the refresh statements).
+     * Unchanged rows are left alone, so a status change does not rewrite the text indexes.
+     */
+    static final String INDEX_FOR_SEARCH = """
+            insert into search_documents as s (object_type, id, account, deleted, body)
+            select v.object_type, v.id, v.account, v.deleted, search_text(v.data)
+            from (select distinct object_type, id from unnest(?::text[], ?::text[]) as k(object_type, id)) as k
             cross join lateral (
-                select v.* from object_versions v
-                where v.object_type = t.object_type and v.id = t.id
+                select v.object_type, v.id, v.account, v.deleted, v.data from object_versions v
+                where v.object_type = k.object_type and v.id = k.id
                 order by v.second desc, v.seq desc, v.version_id desc
-                limit 1) as newest
+                limit 1) as v
+            order by v.object_type, v.id
             on conflict (object_type, id) do update
-                set account = excluded.account, deleted = excluded.deleted, valid_from = excluded.valid_from,
-                    version_id = excluded.version_id, event_id = excluded.event_id, data = excluded.data,
-                    updated_at = now()
-                where objects.version_id is distinct from excluded.version_id""";
+                set account = excluded.account, deleted = excluded.deleted, body = excluded.body
+                where (s.account, s.deleted, s.body) is distinct from (excluded.account, excluded.deleted, excluded.body)""";
 
     private final DataSource dataSource;
     private final ObjectTables tables;
@@ -106,13 +106,7 @@ final class BatchWriter {
 
     /** Applies the batch; outcomes come back in the batch's order. Throws if nothing was committed. */
     List<Outcome> write(List<Observation> batch) throws SQLException {
-        Set<String> types = new TreeSet<>();
-        for (Observation o : batch) {
-            if (o.hasVersion()) {
-                types.add(o.objectType());
-            }
-        }
-        tables.ensure(types);
+        tables.prepare(batch);
 
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -132,7 +126,7 @@ final class BatchWriter {
         Outcome[] outcomes = new Outcome[batch.size()];
         Set<String> fresh = insertEvents(c, batch, outcomes);
 
-        List<Integer> versions = new ArrayList<>();
+        List<Observation> filed = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Observation o = batch.get(i);
             if (outcomes[i] == Outcome.DUPLICATE) {
@@ -142,24 +136,28 @@ final class BatchWriter {
                 outcomes[i] = Outcome.DUPLICATE;
             } else if (o.hasVersion()) {
                 outcomes[i] = Outcome.APPLIED;
-                versions.add(i);
+                filed.add(o);
+                filed.addAll(o.children());
             } else {
                 outcomes[i] = Outcome.ARCHIVED;
             }
         }
-        if (!versions.isEmpty()) {
-            int[] seqs = placeInTime(c, batch, versions);
-            insertVersions(c, batch, versions, seqs);
-            refreshCurrent(c, batch, versions);
+        if (!filed.isEmpty()) {
+            int[] seqs = placeInTime(c, filed);
+            insertVersions(c, filed, seqs);
+            refreshCurrent(c, filed);
+            indexForSearch(c, filed);
         }
         return List.of(outcomes);
     }
 
+    /** Serializes writers on the objects (and embedded children) the batch touches. */
     private void lockObjects(Connection c, List<Observation> batch) throws SQLException {
         List<String> keys = new ArrayList<>();
         for (Observation o : batch) {
             if (o.hasVersion()) {
                 keys.add(o.objectType() + ":" + o.objectId());
+                o.children().forEach(child -> keys.add(child.objectType() + ":" + child.objectId()));
             }
         }
         if (keys.isEmpty()) {
@@ -224,16 +222,16 @@ final class BatchWriter {
      * Gives each new version its position within its second. Where a second of an object already
      * holds versions, the whole second is ordered again and the stored ones re-sequenced.
      */
-    private int[] placeInTime(Connection c, List<Observation> batch, List<Integer> versions) throws SQLException {
+    private int[] placeInTime(Connection c, List<Observation> versions) throws SQLException {
         record Slot(String objectType, String id, long second) {
         }
         Map<Slot, List<VersionOrder.Candidate>> slots = new LinkedHashMap<>();
         Map<String, Integer> newByKey = new HashMap<>();
         for (int k = 0; k < versions.size(); k++) {
-            Observation o = batch.get(versions.get(k));
+            Observation o = versions.get(k);
             VersionOrder.Candidate candidate = candidate(o);
             slots.computeIfAbsent(new Slot(o.objectType(), o.objectId(), o.second()), s -> new ArrayList<>()).add(candidate);
-            newByKey.put(candidate.key(), k);
+            newByKey.put(o.objectType() + ":" + o.objectId() + "|" + candidate.key(), k);
         }
         Map<String, Long> storedVersionIds = new HashMap<>();
         Map<String, Integer> storedSeqs = new HashMap<>();
@@ -256,18 +254,21 @@ final class BatchWriter {
                     VersionOrder.Candidate stored = new VersionOrder.Candidate(key, rs.getString(2), rs.getString(7),
                             parse(rs.getString(10)), parse(rs.getString(11)), rs.getBoolean(9));
                     slots.get(new Slot(rs.getString(2), rs.getString(3), rs.getLong(4))).add(stored);
-                    storedVersionIds.put(key, versionId);
-                    storedSeqs.put(key, rs.getInt(5));
+                    String objectKey = rs.getString(2) + ":" + rs.getString(3) + "|" + key;
+                    storedVersionIds.put(objectKey, versionId);
+                    storedSeqs.put(objectKey, rs.getInt(5));
                 }
             }
         }
         int[] seqs = new int[versions.size()];
         List<Long> moveIds = new ArrayList<>();
         List<Integer> moveSeqs = new ArrayList<>();
-        for (List<VersionOrder.Candidate> slot : slots.values()) {
-            List<VersionOrder.Candidate> ordered = VersionOrder.order(slot);
+        // Keys are unique within one object's versions only (an event files its object and its
+        // embedded children under the same event id), so lookups go by object and key.
+        for (Map.Entry<Slot, List<VersionOrder.Candidate>> slot : slots.entrySet()) {
+            List<VersionOrder.Candidate> ordered = VersionOrder.order(slot.getValue());
             for (int seq = 0; seq < ordered.size(); seq++) {
-                String key = ordered.get(seq).key();
+                String key = slot.getKey().objectType() + ":" + slot.getKey().id() + "|" + ordered.get(seq).key();
                 Integer fresh = newByKey.get(key);
                 if (fresh != null) {
                     seqs[fresh] = seq;
@@ -278,25 +279,28 @@ final class BatchWriter {
             }
         }
         if (!moveIds.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement(RESEQUENCE_VERSIONS)) {
-                Long[] versionIds = moveIds.toArray(new Long[0]);
-                bindArrays(c, s, "int8", versionIds, "int4", moveSeqs.toArray(new Integer[0]), "int8", versionIds);
-                s.executeUpdate();
+            try (PreparedStatement s = c.prepareStatement(RESEQUENCE_VERSION)) {
+                for (int m = 0; m < moveIds.size(); m++) {
+                    s.setInt(1, moveSeqs.get(m));
+                    s.setLong(2, moveIds.get(m));
+                    s.addBatch();
+                }
+                s.executeBatch();
             }
         }
         return seqs;
     }
 
-    private void insertVersions(Connection c, List<Observation> batch, List<Integer> versions, int[] seqs)
-            throws SQLException {
+    private void insertVersions(Connection c, List<Observation> versions, int[] seqs) throws SQLException {
         int n = versions.size();
         String[] type = new String[n], id = new String[n], account = new String[n], eventId = new String[n];
         String[] eventType = new String[n], source = new String[n], previous = new String[n], data = new String[n];
+        String[] parentType = new String[n], parentId = new String[n];
         Long[] validFrom = new Long[n], second = new Long[n];
         Integer[] seq = new Integer[n];
         Boolean[] deleted = new Boolean[n];
         for (int k = 0; k < n; k++) {
-            Observation o = batch.get(versions.get(k));
+            Observation o = versions.get(k);
             type[k] = o.objectType();
             id[k] = o.objectId();
             account[k] = o.account();
@@ -309,24 +313,43 @@ final class BatchWriter {
             deleted[k] = o.deleted();
             previous[k] = Observation.toJson(o.previousAttributes());
             data[k] = o.objectJson();
+            parentType[k] = o.parentType();
+            parentId[k] = o.parentId();
         }
         try (PreparedStatement s = c.prepareStatement(INSERT_VERSIONS)) {
             bindArrays(c, s, "text", type, "text", id, "text", account, "int8", validFrom, "int8", second, "int4", seq,
-                    "text", eventId, "text", eventType, "text", source, "bool", deleted, "text", previous, "text", data);
+                    "text", eventId, "text", eventType, "text", source, "bool", deleted, "text", previous, "text", data,
+                    "text", parentType, "text", parentId);
             s.executeUpdate();
         }
     }
 
-    private void refreshCurrent(Connection c, List<Observation> batch, List<Integer> versions) throws SQLException {
-        record Key(String type, String id) {
+    /**
+     * Makes the current state of every touched object its newest version (the current state is
+     * that by definition), with one statement per object type: each type's table has its own
+     * typed columns, and its statement (generated in the database from the type's fields) fills them.
+     */
+    private void refreshCurrent(Connection c, List<Observation> versions) throws SQLException {
+        Map<String, Set<String>> idsByType = new java.util.TreeMap<>();
+        for (Observation o : versions) {
+            idsByType.computeIfAbsent(o.objectType(), t -> new TreeSet<>()).add(o.objectId());
         }
-        Set<Key> keys = new TreeSet<>((a, b) -> a.type().equals(b.type()) ? a.id().compareTo(b.id()) : a.type().compareTo(b.type()));
-        for (int k : versions) {
-            keys.add(new Key(batch.get(k).objectType(), batch.get(k).objectId()));
+        for (Map.Entry<String, Set<String>> type : idsByType.entrySet()) {
+            try (PreparedStatement s = c.prepareStatement(tables.refreshSql(type.getKey()))) {
+                s.setArray(1, c.createArrayOf("text", type.getValue().toArray()));
+                s.executeUpdate();
+            }
         }
-        String[] types = keys.stream().map(Key::type).toArray(String[]::new);
-        String[] ids = keys.stream().map(Key::id).toArray(String[]::new);
-        try (PreparedStatement s = c.prepareStatement(REFRESH_CURRENT)) {
+    }
+
+    /** Keeps search_documents (search()) in step with the current state of the touched objects. */
+    private static void indexForSearch(Connection c, List<Observation> versions) throws SQLException {
+        String[] types = new String[versions.size()], ids = new String[versions.size()];
+        for (int k = 0; k < versions.size(); k++) {
+            types[k] = versions.get(k).objectType();
+            ids[k] = versions.get(k).objectId();
+        }
+        try (PreparedStatement s = c.prepareStatement(INDEX_FOR_SEARCH)) {
             bindArrays(c, s, "text", types, "text", ids);
             s.executeUpdate();
         }

@@ -7,6 +7,9 @@ import dev.opensigma.stripe.ObjectTypes;
 import dev.opensigma.stripe.StripeEvent;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * One thing OpenSigma learned: an event (which may carry a version of an object), or a snapshot
@@ -25,7 +28,9 @@ public record Observation(
         String objectId,
         String account,
         Instant validFrom,
-        boolean deleted) {
+        boolean deleted,
+        String parentType,
+        String parentId) {
 
     public static Observation of(StripeEvent event, Source source) {
         boolean filed = event.hasObject() && ObjectTypes.isValidType(event.objectType());
@@ -36,7 +41,7 @@ public record Observation(
                 filed ? event.objectId() : null,
                 event.account(),
                 Instant.ofEpochSecond(event.created()),
-                deleted);
+                deleted, null, null);
     }
 
     /** An object as fetched from the API at {@code observedAt} (for the backfill). */
@@ -47,7 +52,40 @@ public record Observation(
             throw new IllegalArgumentException("A snapshot needs an object with 'id' and 'object' fields");
         }
         return new Observation(Source.BACKFILL, null, object, type, id, account, observedAt,
-                object.path("deleted").asBoolean(false));
+                object.path("deleted").asBoolean(false), null, null);
+    }
+
+    /**
+     * The objects embedded in this one's lists (an invoice's {@code lines}, a subscription's
+     * {@code items}, a charge's {@code refunds}, ...), each as a version of its own type observed
+     * with this one: same time, same event, same source. Only the entries present are known (Stripe
+     * embeds at most 10); the backfill completes the rest through the child list endpoints.
+     */
+    public List<Observation> children() {
+        if (object == null || deleted) {
+            return List.of();
+        }
+        List<Observation> children = new ArrayList<>();
+        for (Iterator<JsonNode> fields = object.elements(); fields.hasNext(); ) {
+            JsonNode field = fields.next();
+            if (!field.isObject() || !"list".equals(field.path("object").asText()) || !field.path("data").isArray()) {
+                continue;
+            }
+            for (JsonNode child : field.get("data")) {
+                String type = child.path("object").asText(null);
+                String id = child.path("id").asText(null);
+                if (id != null && ObjectTypes.isValidType(type)) {
+                    children.add(new Observation(source, event, child, type, id, account, validFrom,
+                            child.path("deleted").asBoolean(false), objectType, objectId));
+                }
+            }
+        }
+        return children;
+    }
+
+    /** True for an object that came embedded in another one's list. */
+    public boolean isChild() {
+        return parentId != null;
     }
 
     /** True when this observation adds a version of an object (not just an archived event). */
@@ -63,8 +101,9 @@ public record Observation(
         return event == null ? null : event.type();
     }
 
+    /** The event's previous attributes, which describe its own object only (not embedded children). */
     public JsonNode previousAttributes() {
-        return event == null ? null : event.previousAttributes();
+        return event == null || isChild() ? null : event.previousAttributes();
     }
 
     /** Stripe's time in whole seconds: the first part of the version order. */

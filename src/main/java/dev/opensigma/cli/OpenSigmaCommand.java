@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             DbUrlCommand.class,
             QueryCommand.class,
+            SearchCommand.class,
             ImportCommand.class,
             BenchCommand.class,
+            SchemaDocsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OpenSigmaCommand implements Runnable {

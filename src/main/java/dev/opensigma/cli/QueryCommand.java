@@ -37,24 +37,12 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Database db = Database.open(database.settings(), 2)) {
-            if (!db.schemaExists()) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("error: schema '" + db.schema() + "' does not exist: nothing was stored there yet."
-                        + " Check --schema, or run './opensigma serve' (or 'migrate') first.");
-                err.flush();
-                return 1;
-            }
-            return run(db);
-        } catch (SQLException e) {
-            return fail(e);
-        }
+        return ReadOnlySession.run(spec, database, this::run, QueryCommand::hint);
     }
 
-    private int run(Database db) throws SQLException {
-        try (Connection c = db.readOnlyConnection(); Statement s = c.createStatement()) {
+    private void run(Database db, Connection c, PrintWriter out) throws SQLException {
+        try (Statement s = c.createStatement()) {
             s.setQueryTimeout(timeoutSeconds);
-            PrintWriter out = spec.commandLine().getOut();
             boolean hasResult = s.execute(db.readOnlySql(sql));
             if (hasResult) {
                 try (ResultSet rs = s.getResultSet()) {
@@ -64,20 +52,14 @@ final class QueryCommand implements Callable<Integer> {
                 out.println("(no result set; " + s.getUpdateCount() + " row(s))");
                 out.flush();
             }
-            c.rollback();
-            return 0;
         }
     }
 
-    private int fail(SQLException e) {
+    private static String hint(SQLException e) {
         String state = String.valueOf(e.getSQLState());
-        String hint = state.equals("25006") || state.equals("42501")
+        return state.equals("25006") || state.equals("42501")
                 ? ". 'query' is read-only; change data through the ingest paths instead."
                 : state.equals("42601") && System.getenv("DATABASE_URL") != null
                 ? ". On an external database 'query' runs a single SELECT (or WITH ... SELECT)." : "";
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("error: " + e.getMessage() + hint);
-        err.flush();
-        return 1;
     }
 }

@@ -6,15 +6,16 @@ package dev.opensigma.schema;
  * so an unexpected payload never blocks ingestion; the raw {@code data} stays the truth.
  */
 public enum ColumnType {
-    TEXT("text", "json_text"),
-    BIGINT("bigint", "json_bigint"),
-    NUMERIC("numeric", "json_numeric"),
-    BOOLEAN("boolean", "json_boolean"),
+    TEXT("text", "read_text"),
+    BIGINT("bigint", "read_bigint"),
+    /** A number, or a decimal string as Stripe sends {@code *_decimal} fields. */
+    NUMERIC("numeric", "read_numeric"),
+    BOOLEAN("boolean", "read_boolean"),
     /** A Unix timestamp in seconds. */
-    TIMESTAMP("timestamptz", "json_timestamp"),
+    TIMESTAMP("timestamptz", "read_timestamp"),
     /** An expandable reference: the id whether or not the payload had it expanded. */
-    REFERENCE("text", "json_reference"),
-    JSONB("jsonb", "json_value");
+    REFERENCE("text", "read_reference"),
+    JSONB("jsonb", "read_jsonb");
 
     private final String sqlType;
     private final String reader;
@@ -26,6 +27,11 @@ public enum ColumnType {
 
     public String sqlType() {
         return sqlType;
+    }
+
+    /** The name in the {@code fields} registry ({@code fields.column_type}): text, bigint, ..., timestamp, reference, jsonb. */
+    public String registryName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The name of the SQL function that turns the field's jsonb value into this type. */

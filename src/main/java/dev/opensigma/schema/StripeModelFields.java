@@ -24,13 +24,15 @@ public final class StripeModelFields {
 
     /** Fields whose names OpenSigma's own columns already use; they stay in {@code data}. */
     public static final Set<String> RESERVED = Set.of("id", "account", "deleted", "valid_from", "version_id",
-            "event_id", "updated_at", "data");
+            "event_id", "updated_at", "data", "object_type", "parent_type", "parent_id");
 
-    private static final Set<String> TIMESTAMP_NAMES = Set.of("created", "date", "start", "end", "expires", "redeem_by",
+    /** Integer fields with these names, or ending in {@link #TIMESTAMP_SUFFIXES}, are Unix timestamps. */
+    public static final Set<String> TIMESTAMP_NAMES = Set.of("created", "date", "start", "end", "expires", "redeem_by",
             "available_on", "billing_cycle_anchor", "next_payment_attempt", "frozen_time", "timestamp", "updated",
-            "billed_until", "deletes_after", "data_load_time", "next_pending_invoice_item_invoice");
-    private static final List<String> TIMESTAMP_SUFFIXES = List.of("_at", "_date", "_start", "_end", "_time", "_until");
+            "billed_until", "deletes_after", "data_load_time", "next_pending_invoice_item_invoice", "active_from");
+    public static final List<String> TIMESTAMP_SUFFIXES = List.of("_at", "_date", "_start", "_end", "_time", "_until");
 
+    private static final Map<String, List<String>> SHADOWED = new TreeMap<>();
     private static final Map<String, List<Field>> BY_TYPE = load();
 
     private StripeModelFields() {
@@ -41,8 +43,26 @@ public final class StripeModelFields {
         return BY_TYPE;
     }
 
+    /**
+     * Object type to the fields stripe-java declares under a name that one of OpenSigma's own
+     * columns uses ({@link #RESERVED}, other than {@code id}): they have no column of their own and
+     * stay in {@code data} (e.g. a capability's {@code account}). Only types that have any.
+     */
+    public static Map<String, List<String>> shadowedByObjectType() {
+        return Collections.unmodifiableMap(SHADOWED);
+    }
+
     public static String apiVersion() {
         return Stripe.API_VERSION;
+    }
+
+    /**
+     * Whether a field seen in data gets a column: not one of OpenSigma's own names, and a name
+     * PostgreSQL keeps whole (at most 63 bytes, not empty). Other fields stay in {@code data}.
+     */
+    public static boolean canBeColumn(String name) {
+        return !name.isEmpty() && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 63
+                && !RESERVED.contains(name);
     }
 
     /** The column type of a field first seen in data, from its JSON value and its name. */
@@ -81,7 +101,16 @@ public final class StripeModelFields {
             for (Class<?> c : hierarchy) {
                 for (java.lang.reflect.Field f : c.getDeclaredFields()) {
                     SerializedName name = f.getAnnotation(SerializedName.class);
-                    if (name == null || RESERVED.contains(name.value()) || fields.containsKey(name.value())) {
+                    if (name == null || fields.containsKey(name.value())) {
+                        continue;
+                    }
+                    if (RESERVED.contains(name.value())) {
+                        if (!name.value().equals("id")) {
+                            List<String> shadowed = SHADOWED.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                            if (!shadowed.contains(name.value())) {
+                                shadowed.add(name.value());
+                            }
+                        }
                         continue;
                     }
                     fields.put(name.value(), new Field(name.value(), typeOf(name.value(), f.getGenericType()), "stripe-java"));
@@ -89,6 +118,7 @@ public final class StripeModelFields {
             }
             result.put(e.getKey(), List.copyOf(fields.values()));
         }
+        SHADOWED.replaceAll((type, names) -> List.copyOf(names));
         return Collections.unmodifiableMap(result);
     }
 

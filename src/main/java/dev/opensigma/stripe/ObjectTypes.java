@@ -22,11 +22,11 @@ public final class ObjectTypes {
             "invoiceitem", "invoice_items",
             "fee_refund", "application_fee_refunds",
             "line_item", "invoice_line_items",
-            "item", "line_items");
+            "item", "checkout_session_line_items");
 
     /** Tables OpenSigma itself owns; an object type that would collide gets a suffix. */
     private static final Set<String> RESERVED = Set.of(
-            "events", "objects", "object_versions", "object_types", "history", "flyway_schema_history");
+            "events", "objects", "object_versions", "object_types", "history", "fields", "flyway_schema_history");
 
     private static final Pattern SAFE_TYPE = Pattern.compile("[a-z][a-z0-9_.]{0,80}");
 
@@ -41,6 +41,16 @@ public final class ObjectTypes {
     private ObjectTypes() {
     }
 
+    /** Sigma's exceptions to the naming rule: object type to table name, sorted by type. */
+    public static Map<String, String> sigmaExceptions() {
+        return new java.util.TreeMap<>(SIGMA_EXCEPTIONS);
+    }
+
+    /** The names of OpenSigma's own tables and views, which no object type's table may take (sorted). */
+    public static List<String> reservedTableNames() {
+        return RESERVED.stream().sorted().toList();
+    }
+
     /** True when the type is safe to name a table after (Stripe's types always are). */
     public static boolean isValidType(String objectType) {
         return objectType != null && SAFE_TYPE.matcher(objectType).matches();
@@ -53,6 +63,20 @@ public final class ObjectTypes {
             name = name + "_objects";
         }
         return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+
+    /**
+     * The column that names an object of this type from elsewhere, as Sigma does in
+     * {@code <table>_metadata}: {@code customer_id}, {@code checkout_session_id},
+     * {@code early_fraud_warning_id}.
+     */
+    public static String idColumn(String objectType) {
+        String singular = switch (objectType) {
+            case "radar.early_fraud_warning" -> "early_fraud_warning";
+            case "invoiceitem" -> "invoice_item";
+            default -> objectType.toLowerCase(Locale.ROOT).replace('.', '_');
+        };
+        return singular + "_id";
     }
 
     /**

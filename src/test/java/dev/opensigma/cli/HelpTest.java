@@ -20,7 +20,10 @@ class HelpTest {
                 Arguments.of("migrate", List.of("--data-dir", "--schema")),
                 Arguments.of("db-url", List.of("--data-dir", "--schema", "--jdbc")),
                 Arguments.of("query", List.of("--data-dir", "--schema", "--format", "--timeout", "SQL")),
-                Arguments.of("import", List.of("--data-dir", "--schema", "FILE")));
+                Arguments.of("search", List.of("--data-dir", "--schema", "--format", "--limit", "--type", "--include-deleted",
+                        "TEXT")),
+                Arguments.of("import", List.of("--data-dir", "--schema", "FILE")),
+                Arguments.of("schema-docs", List.of("--output", "docs/schema.md")));
     }
 
     @ParameterizedTest
@@ -45,7 +48,7 @@ class HelpTest {
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("Usage: opensigma ");
-        for (String command : List.of("serve", "migrate", "db-url", "query", "import", "help")) {
+        for (String command : List.of("serve", "migrate", "db-url", "query", "search", "import", "schema-docs", "help")) {
             assertThat(r.out()).containsPattern("(?m)^  " + command + " ");
         }
         assertThat(r.err()).isEmpty();

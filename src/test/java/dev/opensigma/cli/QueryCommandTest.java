@@ -154,7 +154,7 @@ class QueryCommandTest {
         "create table x (id int)",
         "drop table events",
         "truncate events",
-        "select ensure_object_table('widget', 'widgets')"
+        "select ensure_object_table('widget', 'widgets', 'widget_id')"
     })
     void changingDataIsRefusedWithAClearMessage(String sql) {
         String before = eventsFingerprint();

@@ -58,7 +58,7 @@ class ReadOnlyQueryTest {
             "commit; delete from events returning id",
             "select 1) as q; delete from events; select (1",
             "with d as (delete from events returning id) select id from d",
-            "select ensure_object_table('zz_thing', 'zz_things')",
+            "select ensure_object_table('zz_thing', 'zz_things', 'zz_thing_id')",
         }) {
             assertThatThrownBy(() -> run(attack)).as(attack).isInstanceOf(SQLException.class);
         }

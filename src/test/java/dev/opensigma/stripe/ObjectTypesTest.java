@@ -25,6 +25,7 @@ class ObjectTypesTest {
     void typesThatWouldCollideWithOurOwnTablesGetASuffix() {
         assertThat(ObjectTypes.tableName("event")).isEqualTo("events_objects");
         assertThat(ObjectTypes.tableName("object_type")).isEqualTo("object_types_objects");
+        assertThat(ObjectTypes.tableName("field")).isEqualTo("fields_objects");
     }
 
     @Test

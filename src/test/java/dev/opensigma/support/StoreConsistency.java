@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * Checks what robustness tests promise: every acknowledged event is stored, each one that carries
- * an object left exactly one version, and the current state of those objects is their newest
- * version. Returns the problems found (empty when all is well), each with a few examples.
+ * an object left exactly one version, the current state of those objects is their newest version,
+ * and their search row holds the text of that state. Returns the problems found (empty when all
+ * is well), each with a few examples.
  */
 public final class StoreConsistency {
 
@@ -40,7 +41,9 @@ public final class StoreConsistency {
 
         Map<String, Long> versions = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(
-                "select event_id, count(*) from object_versions where event_id = any(?) group by event_id")) {
+                "select v.event_id, count(*) from object_versions v join events e on e.id = v.event_id"
+                        + " and e.object_type = v.object_type and e.object_id = v.id"
+                        + " where v.event_id = any(?) group by v.event_id")) {
             s.setArray(1, array(c, ids));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -79,6 +82,20 @@ public final class StoreConsistency {
         if (!stale.isEmpty()) {
             problems.add(stale.size() + " objects' current state (objects) is not their newest version, e.g. "
                     + examples(stale));
+        }
+
+        List<String> unsearchable = strings(c, """
+                with touched as (
+                    select distinct object_type, id from object_versions where event_id = any(?))
+                select t.object_type || ' ' || t.id
+                from touched t
+                left join objects o on o.object_type = t.object_type and o.id = t.id
+                left join search_documents d on d.object_type = t.object_type and d.id = t.id
+                where (d.account, d.deleted, d.body) is distinct from (o.account, o.deleted, search_text(o.data))
+                order by 1""", ids);
+        if (!unsearchable.isEmpty()) {
+            problems.add(unsearchable.size() + " objects' search row (search_documents) is not their current state, e.g. "
+                    + examples(unsearchable));
         }
 
         List<String> clashes = strings(c, """
