@@ -87,7 +87,7 @@ final class BatchWriter {
             select v.object_type, v.id, v.account, v.deleted, search_text(v.data)
             from (select distinct object_type, id from unnest(?::text[], ?::text[]) as k(object_type, id)) as k
             cross join lateral (
-                select v.object_type, v.id, v.account, v.deleted, v.data from object_versions v
+                select v.object_type, v.id, v.account, v.deleted, v.data || '{}'::jsonb as data from object_versions v
                 where v.object_type = k.object_type and v.id = k.id
                 order by v.second desc, v.seq desc, v.version_id desc
                 limit 1) as v
