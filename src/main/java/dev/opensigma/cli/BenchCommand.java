@@ -48,11 +48,11 @@ final class BenchCommand implements Runnable {
                 description = "Concurrent senders of each throughput run. Default: ${DEFAULT-VALUE}")
         List<Integer> concurrency;
 
-        @Option(names = "--events", defaultValue = "10000",
+        @Option(names = "--events", defaultValue = "3000",
                 description = "Events per throughput run (fresh ones each run). Default: ${DEFAULT-VALUE}")
         int events;
 
-        @Option(names = "--warmup", defaultValue = "3000",
+        @Option(names = "--warmup", defaultValue = "8000",
                 description = "Events sent first to warm up, not reported. Default: ${DEFAULT-VALUE}")
         int warmup;
 
@@ -82,7 +82,7 @@ final class BenchCommand implements Runnable {
             IngestReport report;
             try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
                 System.err.println("Data directory: " + dir.path() + (keep ? " (kept afterwards)" : " (deleted afterwards)"));
-                report = new IngestBenchmark(settings, System.err).run(dir.path());
+                report = new IngestBenchmark(settings, System.err).run(dir);
             }
             String markdown = report.markdown(command());
             System.out.println();
