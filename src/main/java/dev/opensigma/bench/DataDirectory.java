@@ -62,6 +62,15 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /** {@link #close()} for shutdown hooks: reports a failure instead of throwing it. */
+    void deleteQuietly() {
+        try {
+            close();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("Could not delete " + path + ": " + e.getMessage());
+        }
+    }
+
     private static boolean isEmptyDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return false;

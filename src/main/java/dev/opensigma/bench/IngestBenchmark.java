@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * How fast OpenSigma takes in webhooks, end to end: an in-process server on a fresh embedded
@@ -68,63 +69,101 @@ public final class IngestBenchmark {
         this.progress = progress;
     }
 
-    /** Runs everything against a database in {@code dataDir}, which should be new and empty. */
-    public IngestReport run(Path dataDir) throws Exception {
+    /** The events of every run, made before the server starts. */
+    private record Loads(List<BenchEvent> warmup, List<List<BenchEvent>> levels, List<BenchEvent> latency) {
+    }
+
+    /** What the runs measured. */
+    private record Results(Optional<LoadResult> warmup, List<IngestReport.Level> levels, Optional<LoadResult> latency) {
+    }
+
+    /** Runs everything against a database in {@code directory}, which should be new and empty. */
+    public IngestReport run(DataDirectory directory) throws Exception {
+        // Interrupted (Ctrl-C), the JVM would leave PostgreSQL running in a temporary directory
+        // that no OpenSigma process will open again to adopt and stop it.
+        AtomicReference<Database> opened = new AtomicReference<>();
+        Thread cleanUp = new Thread(() -> {
+            Optional.ofNullable(opened.get()).ifPresent(Database::close);
+            directory.deleteQuietly();
+        }, "bench-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
+        try {
+            return run(directory.path(), opened);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
+            }
+        }
+    }
+
+    private IngestReport run(Path dataDir, AtomicReference<Database> opened) throws Exception {
         Instant started = Instant.now();
-        // All events are made before any is sent, so generating them takes no CPU (nor JIT
-        // compilation) from the server while it is measured.
         EventSupply supply = new EventSupply(System.nanoTime(), started.getEpochSecond() - 86_400);
+        Loads loads = generate(supply);
+        // A pool as large as serve's: the writers, plus a few for health checks and our own queries.
+        try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, SCHEMA), settings.writers() + 4)) {
+            opened.set(db);
+            db.migrate();
+            String postgres = postgresVersion(db);
+            Results results = measure(db, loads);
+            StorageUsage storage = StorageUsage.measure(db.dataSource(), db.schema());
+            return new IngestReport(Machine.describe(), settings, postgres, filesystem(dataDir),
+                    supply.meanEventBytes(), results.warmup(), results.levels(), results.latency(), storage,
+                    started, Duration.between(started, Instant.now()));
+        }
+    }
+
+    /**
+     * All events are made before any is sent, so that generating them takes no CPU (nor JIT
+     * compilation) from the server while it is measured.
+     */
+    private Loads generate(EventSupply supply) {
         int latencyEvents = settings.rate() * settings.seconds();
         progress.printf(Locale.ROOT, "generating %,d events...%n", settings.warmupEvents()
                 + settings.concurrency().size() * settings.eventsPerLevel() + latencyEvents);
-        List<BenchEvent> warmupLoad = supply.next(settings.warmupEvents());
-        List<List<BenchEvent>> levelLoads = new ArrayList<>();
+        List<BenchEvent> warmup = supply.next(settings.warmupEvents());
+        List<List<BenchEvent>> levels = new ArrayList<>();
         for (int ignored : settings.concurrency()) {
-            levelLoads.add(supply.next(settings.eventsPerLevel()));
+            levels.add(supply.next(settings.eventsPerLevel()));
         }
-        List<BenchEvent> latencyLoad = supply.next(latencyEvents);
+        return new Loads(warmup, levels, supply.next(latencyEvents));
+    }
 
+    private Results measure(Database db, Loads loads) throws Exception {
         ServerSettings serverSettings = new ServerSettings("127.0.0.1", 0, List.of(SECRET), Optional.empty(),
                 ServerSettings.DEFAULT_MAX_BODY_BYTES, settings.writers(), settings.maxBatch(), Duration.ofSeconds(20));
-        List<IngestReport.Level> levels = new ArrayList<>();
-        LoadResult warmup = null;
-        LoadResult latency = null;
-        String postgres;
-        StorageUsage storage;
-        // A pool as large as serve's: the writers, plus a few for health checks and our own queries.
-        try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, SCHEMA), settings.writers() + 4)) {
-            db.migrate();
-            postgres = postgresVersion(db);
-            CpuMeter cpu = new CpuMeter(postmasterPid(db));
-            try (Server server = Server.start(db, serverSettings);
-                 WebhookClient client = new WebhookClient(URI.create("http://127.0.0.1:" + server.port() + "/webhooks"), SECRET)) {
-                Measurement measurement = new Measurement(db, cpu, URI.create("http://127.0.0.1:" + server.port() + "/metrics"));
-                if (!warmupLoad.isEmpty()) {
-                    warmup = warmUp(measurement, client, warmupLoad);
-                }
-                for (int i = 0; i < settings.concurrency().size(); i++) {
-                    int concurrency = settings.concurrency().get(i);
-                    List<BenchEvent> load = levelLoads.get(i);
-                    progress.printf(Locale.ROOT, "concurrency %d: %,d events...%n", concurrency, load.size());
-                    LoadResult result = measurement.of(() -> ClosedLoopLoad.run(client, load, concurrency));
-                    progress.printf(Locale.ROOT, "  %,.0f events/s, p99 %s%s%n", result.eventsPerSecond(),
-                            IngestReport.millis(result.latency().p99()), problems(result));
-                    levels.add(new IngestReport.Level(concurrency, result));
-                }
-                if (!latencyLoad.isEmpty()) {
-                    progress.printf(Locale.ROOT, "latency: %,d events/s for %d s (%,d events)...%n",
-                            settings.rate(), settings.seconds(), latencyLoad.size());
-                    latency = measurement.of(() -> OpenLoopLoad.run(client, latencyLoad, settings.rate()));
-                    progress.printf(Locale.ROOT, "  p50 %s, p99 %s, max %s%s%n", IngestReport.millis(latency.latency().p50()),
-                            IngestReport.millis(latency.latency().p99()), IngestReport.millis(latency.latency().max()),
-                            problems(latency));
-                }
+        CpuMeter cpu = new CpuMeter(postmasterPid(db));
+        try (Server server = Server.start(db, serverSettings);
+             WebhookClient client = new WebhookClient(URI.create("http://127.0.0.1:" + server.port() + "/webhooks"), SECRET)) {
+            Measurement measurement = new Measurement(db, cpu, URI.create("http://127.0.0.1:" + server.port() + "/metrics"));
+            Optional<LoadResult> warmup = Optional.empty();
+            if (!loads.warmup().isEmpty()) {
+                warmup = Optional.of(warmUp(measurement, client, loads.warmup()));
             }
-            storage = StorageUsage.measure(db.dataSource(), db.schema());
+            List<IngestReport.Level> levels = new ArrayList<>();
+            for (int i = 0; i < settings.concurrency().size(); i++) {
+                int concurrency = settings.concurrency().get(i);
+                List<BenchEvent> load = loads.levels().get(i);
+                progress.printf(Locale.ROOT, "concurrency %d: %,d events...%n", concurrency, load.size());
+                LoadResult result = measurement.of(() -> ClosedLoopLoad.run(client, load, concurrency));
+                progress.printf(Locale.ROOT, "  %,.0f events/s, p99 %s%s%n", result.eventsPerSecond(),
+                        IngestReport.millis(result.latency().p99()), problems(result));
+                levels.add(new IngestReport.Level(concurrency, result));
+            }
+            Optional<LoadResult> latency = Optional.empty();
+            if (!loads.latency().isEmpty()) {
+                progress.printf(Locale.ROOT, "latency: %,d events/s for %d s (%,d events)...%n",
+                        settings.rate(), settings.seconds(), loads.latency().size());
+                LoadResult result = measurement.of(() -> OpenLoopLoad.run(client, loads.latency(), settings.rate()));
+                progress.printf(Locale.ROOT, "  p50 %s, p99 %s, max %s%s%n", IngestReport.millis(result.latency().p50()),
+                        IngestReport.millis(result.latency().p99()), IngestReport.millis(result.latency().max()),
+                        problems(result));
+                latency = Optional.of(result);
+            }
+            return new Results(warmup, levels, latency);
         }
-        return new IngestReport(Machine.describe(), settings, postgres, filesystem(dataDir), supply.meanEventBytes(),
-                Optional.ofNullable(warmup), levels, Optional.ofNullable(latency), storage, started,
-                Duration.between(started, Instant.now()));
     }
 
     /**

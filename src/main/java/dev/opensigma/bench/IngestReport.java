@@ -75,8 +75,8 @@ public final class IngestReport {
         md.append("- Database: ").append(postgres).append(", data directory on ").append(filesystem).append('\n');
         md.append(String.format(Locale.ROOT, "- Load: synthetic Stripe events of mixed types (mean %,.0f bytes), each"
                         + " signed and POSTed alone to /webhooks over HTTP/1.1 by a client in the same JVM; server with"
-                        + " %d writers, max batch %d; %,d warm-up events first. Run on %s, took %d s.%n",
-                meanEventBytes, settings.writers(), settings.maxBatch(), settings.warmupEvents(),
+                        + " %d writer%s, max batch %d; %,d warm-up events first. Run on %s, took %d s.%n",
+                meanEventBytes, settings.writers(), settings.writers() == 1 ? "" : "s", settings.maxBatch(), settings.warmupEvents(),
                 started.truncatedTo(ChronoUnit.SECONDS), took.toSeconds()));
         md.append('\n');
         md.append("| Run | Events | Events/s | p50 | p90 | p99 | max | Failed | Lost | Target |\n");

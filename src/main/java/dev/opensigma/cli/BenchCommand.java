@@ -44,31 +44,31 @@ final class BenchCommand implements Runnable {
         @Option(names = "--keep", description = "Keep the data directory afterwards (deleted by default).")
         boolean keep;
 
-        @Option(names = "--concurrency", split = ",", defaultValue = "1,16,64", paramLabel = "N[,N...]",
+        @Option(names = "--concurrency", split = ",", defaultValue = "1,16,64", paramLabel = "N",
                 description = "Concurrent senders of each throughput run. Default: ${DEFAULT-VALUE}")
         List<Integer> concurrency;
 
-        @Option(names = "--events", defaultValue = "10000",
+        @Option(names = "--events", defaultValue = "3000", paramLabel = "N",
                 description = "Events per throughput run (fresh ones each run). Default: ${DEFAULT-VALUE}")
         int events;
 
-        @Option(names = "--warmup", defaultValue = "3000",
+        @Option(names = "--warmup", defaultValue = "8000", paramLabel = "N",
                 description = "Events sent first to warm up, not reported. Default: ${DEFAULT-VALUE}")
         int warmup;
 
-        @Option(names = "--rate", defaultValue = "1000",
+        @Option(names = "--rate", defaultValue = "1000", paramLabel = "N",
                 description = "Events per second of the latency run. Default: ${DEFAULT-VALUE}")
         int rate;
 
-        @Option(names = "--seconds", defaultValue = "20",
+        @Option(names = "--seconds", defaultValue = "20", paramLabel = "N",
                 description = "Length of the latency run in seconds (0 skips it). Default: ${DEFAULT-VALUE}")
         int seconds;
 
-        @Option(names = "--writers", defaultValue = "2",
+        @Option(names = "--writers", defaultValue = "2", paramLabel = "N",
                 description = "Server apply threads, as 'serve --writers'. Default: ${DEFAULT-VALUE}")
         int writers;
 
-        @Option(names = "--max-batch", defaultValue = "500",
+        @Option(names = "--max-batch", defaultValue = "500", paramLabel = "N",
                 description = "Most events per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")
         int maxBatch;
 
@@ -82,7 +82,7 @@ final class BenchCommand implements Runnable {
             IngestReport report;
             try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
                 System.err.println("Data directory: " + dir.path() + (keep ? " (kept afterwards)" : " (deleted afterwards)"));
-                report = new IngestBenchmark(settings, System.err).run(dir.path());
+                report = new IngestBenchmark(settings, System.err).run(dir);
             }
             String markdown = report.markdown(command());
             System.out.println();
