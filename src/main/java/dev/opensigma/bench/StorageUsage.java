@@ -18,12 +18,13 @@ record StorageUsage(long events, List<TableSize> tables) {
     record TableSize(String table, long bytes) {
     }
 
-    /** {@code objects} is partitioned: its own size is zero, its partitions hold the rows. */
+    /** OpenSigma's own tables, plus every object table that object_types lists. */
     private static final String SIZES = """
             select c.relname, pg_total_relation_size(c.oid) as bytes
             from pg_class c
-            where c.oid in (to_regclass(format('%I.events', ?)), to_regclass(format('%I.object_versions', ?)))
-               or c.oid in (select i.inhrelid from pg_inherits i where i.inhparent = to_regclass(format('%I.objects', ?)))
+            where c.oid in (to_regclass(format('%I.events', ?)), to_regclass(format('%I.object_versions', ?)),
+                            to_regclass(format('%I.search_documents', ?)))
+               or c.oid in (select to_regclass(format('%I.%I', ?, t.table_name)) from object_types t)
             order by bytes desc, c.relname""";
 
     static StorageUsage measure(DataSource dataSource, String schema) throws SQLException {
@@ -35,7 +36,7 @@ record StorageUsage(long events, List<TableSize> tables) {
             }
             List<TableSize> tables = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(SIZES)) {
-                for (int i = 1; i <= 3; i++) {
+                for (int i = 1; i <= 4; i++) {
                     s.setString(i, schema);
                 }
                 try (ResultSet rs = s.executeQuery()) {
