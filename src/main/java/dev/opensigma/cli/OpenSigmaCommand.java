@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             SearchCommand.class,
             ImportCommand.class,
+            BackfillCommand.class,
+            SyncCommand.class,
+            StatusCommand.class,
+            WebhooksCommand.class,
             BenchCommand.class,
             SchemaDocsCommand.class,
             CommandLine.HelpCommand.class

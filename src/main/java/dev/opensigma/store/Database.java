@@ -34,7 +34,15 @@ public final class Database implements AutoCloseable {
             alter role %1$s set default_transaction_read_only = on;
             grant usage on schema %3$s to %1$s;
             grant select on all tables in schema %3$s to %1$s;
-            alter default privileges in schema %3$s grant select on tables to %1$s;""";
+            alter default privileges in schema %3$s grant select on tables to %1$s;
+            do $$
+            begin
+                -- Signing secrets are not for queries.
+                if to_regclass('%3$s.webhook_secrets') is not null then
+                    revoke all on %3$s.webhook_secrets from %1$s;
+                end if;
+            end
+            $$;""";
 
     private Database(HikariDataSource pool, ConnectionInfo connection, DatabaseSettings settings,
                      EmbeddedPostgresServer embedded) {
