@@ -66,8 +66,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<StripeApi> api;
         try {
-            api = Optional.ofNullable(System.getenv("STRIPE_API_KEY")).filter(k -> !k.isBlank())
-                    .map(k -> StripeApiOptions.fromEnvironment());
+            api = StripeApiOptions.configured() ? Optional.of(StripeApiOptions.fromEnvironment()) : Optional.empty();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             spec.commandLine().getErr().flush();
