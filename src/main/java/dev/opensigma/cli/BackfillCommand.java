@@ -10,6 +10,7 @@ import dev.opensigma.stripe.ObjectTypes;
 import dev.opensigma.stripe.api.StripeApi;
 import dev.opensigma.stripe.api.StripeApiException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -58,6 +59,10 @@ final class BackfillCommand implements Callable<Integer> {
             description = "Most requests in flight. The rate budget paces them. Default: ${DEFAULT-VALUE}")
     int workers;
 
+    @Option(names = "--stats-file", hidden = true, paramLabel = "FILE",
+            description = "Write the run's figures (objects, seconds, peak heap, requests) as JSON, for 'bench backfill'.")
+    Path statsFile;
+
     @Option(names = "--list-types", description = "List the types a backfill copies, and exit.")
     boolean listTypes;
 
@@ -99,6 +104,9 @@ final class BackfillCommand implements Callable<Integer> {
             }
             double seconds = backfill.progress().seconds();
             StripeApi.Counts counts = api.counts();
+            if (statsFile != null) {
+                BackfillStats.write(statsFile, result, seconds, counts);
+            }
             if (result.completed()) {
                 out.printf("Backfill run %d %s: %,d objects in %,d pages, %.0f s (%,.0f objects/s); %,d requests,"
                                 + " %,d answered 429, %,d answered 5xx; %,d event(s) created meanwhile replayed.%n",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             SyncCommand.class,
             StatusCommand.class,
             WebhooksCommand.class,
+            DemoCommand.class,
             BenchCommand.class,
             SchemaDocsCommand.class,
             CommandLine.HelpCommand.class
