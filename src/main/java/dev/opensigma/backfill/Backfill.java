@@ -162,7 +162,10 @@ public final class Backfill {
                 continue;
             }
             try {
-                EventFeed.Read read = mark.eventId() == null ? feed.readAll(mark.account())
+                // Never read before: take every event Stripe still keeps (it covers the mark, and
+                // brings the last 30 days' deletions, which no list shows). Else from the mark.
+                boolean firstRead = cursors.read(mark.account()).isEmpty();
+                EventFeed.Read read = firstRead || mark.eventId() == null ? feed.readAll(mark.account())
                         : feed.readAfter(mark.account(), new FeedPosition(mark.eventId(), mark.eventCreated()));
                 if (read.newest() != null) {
                     cursors.advance(mark.account(), read.newest());
@@ -290,7 +293,21 @@ public final class Backfill {
                 params.add(Param.of("starting_after", range.cursor()));
             }
             String account = range.account().isEmpty() ? null : range.account();
-            ApiResponse answer = api.get(type.pathFor(range.parentId()), params, account);
+            ApiResponse answer;
+            try {
+                answer = api.get(type.pathFor(range.parentId()), params, account);
+            } catch (StripeApiException e) {
+                if (type.isChild() && e.notFound()) {
+                    // The parent was deleted after it was listed: its deletion comes through the
+                    // event feed, and it has no children left to list.
+                    log.debug("{} of {} is gone ({}); nothing to list", type.name(), range.parentId(), e.getMessage());
+                    Range gone = range.advanced(range.cursor(), 0, range.lastCreated());
+                    store.savePage(run.id(), gone, true, null, List.of());
+                    progress.page(range.listType(), 0, true);
+                    return new Range[] {null, null};
+                }
+                throw e;
+            }
             JsonNode data = answer.body().path("data");
             boolean hasMore = answer.body().path("has_more").asBoolean(false) && !data.isEmpty();
 

@@ -64,6 +64,34 @@ final class Resources {
             top("transfers", "transfer", true, "destination"),
             top("accounts", "account", true),
             top("events", "event", true, "type"),
+            // Lists Stripe serves that the simulated business has nothing in: they answer empty
+            // lists, as they would for an account that does not use those products.
+            top("promotion_codes", "promotion_code", true),
+            top("plans", "plan", true),
+            top("shipping_rates", "shipping_rate", true),
+            top("subscription_schedules", "subscription_schedule", true),
+            top("reviews", "review", true),
+            top("topups", "topup", true),
+            top("files", "file", true),
+            top("file_links", "file_link", true),
+            top("identity/verification_sessions", "identity.verification_session", true),
+            top("issuing/cardholders", "issuing.cardholder", true),
+            top("issuing/cards", "issuing.card", true),
+            top("issuing/authorizations", "issuing.authorization", true),
+            top("issuing/transactions", "issuing.transaction", true),
+            top("issuing/disputes", "issuing.dispute", true),
+            top("reporting/report_runs", "reporting.report_run", true),
+            top("payment_links", "payment_link", false),
+            top("quotes", "quote", false),
+            top("billing/meters", "billing.meter", false),
+            top("terminal/locations", "terminal.location", false),
+            top("terminal/readers", "terminal.reader", false),
+            top("test_helpers/test_clocks", "test_helpers.test_clock", false),
+            top("radar/value_lists", "radar.value_list", false),
+            top("tax/registrations", "tax.registration", false),
+            top("entitlements/features", "entitlements.feature", false),
+            new TopList("setup_attempts", "setup_attempt", false, Map.of(), "setup_intent", "setup_attempts"),
+            new TopList("radar/value_list_items", "radar.value_list_item", false, Map.of(), "value_list", "list_items"),
             new TopList("webhook_endpoints", "webhook_endpoint", false, Map.of(), null, null));
 
     static final List<NestedList> NESTED = List.of(
@@ -74,7 +102,12 @@ final class Resources {
             nested("transfers", "transfer", "reversals", "transfer_reversal"),
             nested("charges", "charge", "refunds", "refund"),
             nested("customers", "customer", "tax_ids", "tax_id"),
-            nested("customers", "customer", "payment_methods", "payment_method", "type"));
+            nested("customers", "customer", "payment_methods", "payment_method", "type"),
+            nested("customers", "customer", "balance_transactions", "customer_balance_transaction"),
+            nested("accounts", "account", "persons", "person"),
+            nested("accounts", "account", "external_accounts", "bank_account"),
+            nested("quotes", "quote", "line_items", "item"),
+            nested("payment_links", "payment_link", "line_items", "item"));
 
     /** Child lists shown in the parent's order rather than newest first. */
     private static final Set<String> CREATION_ORDER = Set.of("lines", "line_items", "items");
