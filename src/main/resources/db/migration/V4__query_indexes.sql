@@ -63,21 +63,23 @@ begin
 
     -- Typed columns in table order, each with its reader.
     select string_agg(format('%I', fl.name), ', ' order by a.attnum),
-           string_agg(format('%s(v.data -> %L)', column_reader(fl.column_type), fl.name), ', ' order by a.attnum),
+           string_agg(format('%s(v.doc -> %L)', column_reader(fl.column_type), fl.name), ', ' order by a.attnum),
            string_agg(format('%I = excluded.%I', fl.name, fl.name), ', ' order by a.attnum)
       into cols, readers, updates
       from pg_attribute a
       join fields fl on fl.object_type = p_object_type and fl.name = a.attname
      where a.attrelid = format('%I.%I', sch, t.table_name)::regclass and a.attnum > 0 and not a.attisdropped;
 
+    -- "doc" is data de-TOASTed once ("jsonb || '{}'" hands back the detoasted value): read through
+    -- the stored, compressed value, every column would decompress the whole object again.
     update object_types set refresh_sql = format($f$
         insert into %1$I.%2$I as t (object_type, id, account, deleted, valid_from, version_id, event_id, updated_at, data,
                                     parent_type, parent_id%3$s)
-        select v.object_type, v.id, v.account, v.deleted, v.valid_from, v.version_id, v.event_id, now(), v.data,
+        select v.object_type, v.id, v.account, v.deleted, v.valid_from, v.version_id, v.event_id, now(), v.doc,
                v.parent_type, v.parent_id%4$s
         from unnest(?::text[]) as k(id)
         cross join lateral (
-            select * from %1$I.object_versions v
+            select v.*, v.data || '{}'::jsonb as doc from %1$I.object_versions v
             where v.object_type = %5$L and v.id = k.id
             order by v.second desc, v.seq desc, v.version_id desc
             limit 1) as v
@@ -98,7 +100,7 @@ begin
     -- <= at of every object, without sorting the type's whole history.
     select string_agg(format('t.%I', a.attname), ', ' order by a.attnum),
            string_agg(case when fl.name is null then format('v.%I', a.attname)
-                           else format('%s(v.data -> %L)', column_reader(fl.column_type), fl.name) end,
+                           else format('%s(d.doc -> %L)', column_reader(fl.column_type), fl.name) end,
                       ', ' order by a.attnum)
       into current_select, as_of_select
       from pg_attribute a
@@ -120,6 +122,7 @@ begin
                   and v.second <= %1$I.epoch_second(p_at) and v.valid_from <= p_at
                 order by v.second desc, v.seq desc, v.version_id desc
                 limit 1) as v
+            cross join lateral (select v.data || '{}'::jsonb as doc) as d
             where t.valid_from > p_at and not v.deleted
         $body$$f$, sch, left(t.table_name || '_as_of', 63), t.table_name, current_select, as_of_select, p_object_type);
 

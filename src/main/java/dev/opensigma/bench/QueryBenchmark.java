@@ -9,10 +9,8 @@ import dev.opensigma.store.DatabaseSettings;
 import dev.opensigma.stripe.ObjectTypes;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -245,21 +243,31 @@ public final class QueryBenchmark {
      */
     public static QueryReport run(Settings settings, Optional<Path> dataDir, boolean keep, String command,
                                   PrintWriter progress) throws IOException, SQLException, InterruptedException {
-        Path dir = prepare(dataDir);
-        progress.println("bench queries: embedded PostgreSQL in " + dir);
-        progress.flush();
-        try {
-            try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dir, "stripe"), settings.writers() + 2)) {
-                db.migrate();
-                return measure(db, settings, Optional.of(dir), command, progress);
-            }
-        } finally {
-            if (keep) {
-                progress.println("bench queries: kept the data directory " + dir);
-            } else {
-                delete(dir);
-            }
+        try (DataDirectory dir = DataDirectory.create(dataDir, keep)) {
+            progress.println("bench queries: embedded PostgreSQL in " + dir.path());
             progress.flush();
+            // Interrupted (Ctrl-C), the JVM would leave PostgreSQL running in a directory no one adopts.
+            AtomicReference<Database> opened = new AtomicReference<>();
+            Thread cleanUp = new Thread(() -> {
+                Optional.ofNullable(opened.get()).ifPresent(Database::close);
+                dir.deleteQuietly();
+            }, "bench-clean-up");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
+            try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dir.path(), "stripe"), settings.writers() + 2)) {
+                opened.set(db);
+                db.migrate();
+                return measure(db, settings, Optional.of(dir.path()), command, progress);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanUp);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running already
+                }
+                if (keep) {
+                    progress.println("bench queries: kept the data directory " + dir.path());
+                    progress.flush();
+                }
+            }
         }
     }
 
@@ -470,27 +478,6 @@ public final class QueryBenchmark {
         }
     }
 
-    private static Path prepare(Optional<Path> requested) throws IOException {
-        Path dir;
-        if (requested.isPresent()) {
-            dir = requested.get().toAbsolutePath().normalize();
-            if (Files.exists(dir)) {
-                try (Stream<Path> entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new IOException("--data-dir " + dir + " is not empty; the benchmark needs a new directory"
-                                + " (leave --data-dir out to use a new one under the system temp dir).");
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-        } else {
-            dir = Files.createTempDirectory("opensigma-bench-queries-");
-        }
-        // When OpenSigma runs as root, PostgreSQL runs as an unprivileged user that must reach it.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-        return dir;
-    }
-
     private static long bytesUnder(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> {
@@ -502,16 +489,6 @@ public final class QueryBenchmark {
             }).sum();
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

@@ -26,8 +26,8 @@ final class BenchQueriesCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--objects", defaultValue = "1000000",
-            description = "Size of the account in objects (children such as invoice lines included; about 32 %"
-                    + " charges and 10 % subscriptions). Default: ${DEFAULT-VALUE}")
+            description = "Size of the account in objects (children such as invoice lines included; about 32 %%"
+                    + " charges and 10 %% subscriptions). Default: ${DEFAULT-VALUE}")
     long objects;
 
     @Option(names = "--runs", defaultValue = "7",
