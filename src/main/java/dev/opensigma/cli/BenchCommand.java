@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure OpenSigma on this machine, on a fresh throw-away database.",
-        subcommands = {BenchCommand.Ingest.class, BenchBackfillCommand.class})
+        subcommands = {BenchCommand.Ingest.class, BenchQueriesCommand.class, BenchBackfillCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -218,6 +218,9 @@ public final class SchemaDocs {
                 "fill_columns(object_type text, columns text[], after text, slice integer)", "text", internal, false));
         functions.add(new Function("column_sql_type", "column_sql_type(column_type text)", "text", internal, false));
         functions.add(new Function("column_reader", "column_reader(column_type text)", "text", internal, false));
+        functions.add(new Function("epoch_second", "epoch_second(at timestamptz)", "bigint",
+                "The whole second of a moment, as in `object_versions.second`; used by the `<table>_as_of` functions.",
+                false));
         functions.sort(Comparator.comparing((Function f) -> !f.forQueries()).thenComparing(Function::name));
         return functions;
     }

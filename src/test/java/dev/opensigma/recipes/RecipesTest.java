@@ -1,14 +1,14 @@
 package dev.opensigma.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.opensigma.apply.Outcome;
 import dev.opensigma.store.Database;
 import dev.opensigma.support.Applying;
+import dev.opensigma.support.Recipes;
 import dev.opensigma.support.TestDatabase;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,8 +35,6 @@ import org.junit.jupiter.api.TestFactory;
  * fails.
  */
 class RecipesTest {
-
-    static final Path RECIPES = Path.of("docs", "queries.md");
 
     private static Database db;
 
@@ -139,12 +137,12 @@ class RecipesTest {
 
     @Test
     void everyRecipeHasAnExpectationAndEveryExpectationARecipe() throws IOException {
-        assertThat(recipes(Files.readString(RECIPES)).keySet()).containsExactlyElementsOf(EXPECTED.keySet());
+        assertThat(Recipes.read().keySet()).containsExactlyElementsOf(EXPECTED.keySet());
     }
 
     @TestFactory
     Stream<DynamicTest> eachRecipeReturnsWhatTheDatasetImplies() throws IOException {
-        return recipes(Files.readString(RECIPES)).entrySet().stream()
+        return Recipes.read().entrySet().stream()
                 .filter(recipe -> EXPECTED.containsKey(recipe.getKey()))
                 .map(recipe -> DynamicTest.dynamicTest(recipe.getKey(), () ->
                         assertThat(run(recipe.getValue()))
@@ -171,45 +169,12 @@ class RecipesTest {
                 from x;
                 ```
                 """;
-        assertThat(recipes(doc)).containsExactly(Map.entry("First", "select 1;\n"),
+        assertThat(Recipes.parse(doc)).containsExactly(Map.entry("First", "select 1;\n"),
                 Map.entry("Second", "select 2\nfrom x;\n"));
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> recipes("## A\n```sql\nselect 1\n```\n```sql\nselect 2\n```\n")))
+        assertThat(catchThrowable(() -> Recipes.parse("## A\n```sql\nselect 1\n```\n```sql\nselect 2\n```\n")))
                 .hasMessageContaining("more than one");
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> recipes("## A\n## B\n```sql\nselect 2\n```\n")))
+        assertThat(catchThrowable(() -> Recipes.parse("## A\n## B\n```sql\nselect 2\n```\n")))
                 .hasMessageContaining("no ```sql block");
-    }
-
-    /** Heading (of a "## " section) to the text of its one ```sql block, in document order. */
-    static Map<String, String> recipes(String markdown) {
-        Map<String, String> recipes = new LinkedHashMap<>();
-        String heading = null;
-        StringBuilder sql = null;
-        for (String line : markdown.split("\n", -1)) {
-            if (sql != null) {
-                if (line.strip().equals("```")) {
-                    if (heading == null) {
-                        throw new IllegalArgumentException("A ```sql block before any recipe heading");
-                    }
-                    if (recipes.put(heading, sql.toString()) != null) {
-                        throw new IllegalArgumentException("Recipe \"" + heading + "\" has more than one ```sql block");
-                    }
-                    sql = null;
-                } else {
-                    sql.append(line).append('\n');
-                }
-            } else if (line.startsWith("## ")) {
-                if (heading != null && !recipes.containsKey(heading)) {
-                    throw new IllegalArgumentException("Recipe \"" + heading + "\" has no ```sql block");
-                }
-                heading = line.substring(3).strip();
-            } else if (line.strip().equals("```sql")) {
-                sql = new StringBuilder();
-            }
-        }
-        if (heading != null && !recipes.containsKey(heading)) {
-            throw new IllegalArgumentException("Recipe \"" + heading + "\" has no ```sql block");
-        }
-        return recipes;
     }
 
     /** Runs the recipe the way {@code opensigma query} does: read-only, as a single statement. */
