@@ -23,7 +23,11 @@ class HelpTest {
                 Arguments.of("search", List.of("--data-dir", "--schema", "--format", "--limit", "--type", "--include-deleted",
                         "TEXT")),
                 Arguments.of("import", List.of("--data-dir", "--schema", "FILE")),
-                Arguments.of("schema-docs", List.of("--output", "docs/schema.md")));
+                Arguments.of("schema-docs", List.of("--output", "docs/schema.md")),
+                Arguments.of("backfill", List.of("--types", "--since", "--account", "--connect", "--workers", "STRIPE_API_KEY")),
+                Arguments.of("sync", List.of("--interval", "--once", "STRIPE_API_KEY")),
+                Arguments.of("status", List.of("--data-dir", "--schema", "backfill_progress")),
+                Arguments.of("demo", List.of("--data-dir", "--port", "--scale")));
     }
 
     @ParameterizedTest
