@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             ImportCommand.class,
             BenchCommand.class,
+            SimulateCommand.class,
             SchemaDocsCommand.class,
             CommandLine.HelpCommand.class
         })

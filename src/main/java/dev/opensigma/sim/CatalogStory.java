@@ -151,13 +151,16 @@ final class CatalogStory {
         String id = Ids.couponId(s.random);
         s.apiRequest();
         Obj coupon = s.create(a, "coupon", id, t, Shapes.coupon(id, t, s.random), null, "coupon.created", "coupon");
+        long last = t;
         if (s.chance(0.1)) {
             long renamed = s.between(t, w.now() - 40 * World.DAY);
-            s.change(coupon, renamed, "coupon.updated", n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("metadata")).put("campaign", "spring"));
+            s.change(coupon, renamed, "coupon.updated", n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("metadata"))
+                    .put("campaign", "spring"));
+            last = renamed;
         }
         if (deletedInsideWindow || s.chance(0.2)) {
             long deleted = deletedInsideWindow ? s.between(w.windowStart() + World.DAY, w.now() - World.DAY)
-                    : s.between(t + World.DAY, w.now());
+                    : s.between(last + World.DAY, w.now());
             s.apiRequest();
             s.delete(coupon, deleted, "coupon.deleted");
         }
