@@ -67,6 +67,7 @@ final class CatalogStory {
                         .put("updated", renamed));
             }
         }
+        launch(currency);
         int retired = Math.max(1, products / 12);
         for (int i = 0; i < retired; i++) {
             retiredProduct(currency, i == 0);
@@ -96,6 +97,17 @@ final class CatalogStory {
         }
         return new Catalog(List.copyOf(recurring), List.copyOf(oneTime), Map.copyOf(names), List.copyOf(coupons),
                 List.copyOf(taxRates));
+    }
+
+    /** A product launched inside the event window (not yet bought by anyone), so its creation events exist. */
+    private void launch(String currency) {
+        long t = s.between(w.windowStart() + World.DAY, w.now() - World.DAY);
+        String id = Ids.shortId("prod_", s.random);
+        s.apiRequest();
+        Obj product = s.create(a, "product", id, t, Shapes.product(id, t, "New " + GOODS[s.random.nextInt(GOODS.length)],
+                "Just launched"), null, "product.created", "product");
+        Obj price = price(product, t, 1_900L + 100L * s.random.nextInt(40), currency, null, null);
+        setDefaultPrice(product, price, t);
     }
 
     private Obj price(Obj product, long t, long amount, String currency, String interval, String nickname) {
