@@ -100,6 +100,7 @@ final class SimulateCommand implements Callable<Integer> {
         StripeSimulator simulator = StripeSimulator.start(settings);
         Thread hook = new Thread(simulator::close, "simulator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        boolean interrupted = false;
         try {
             String key = apiKeys == null || apiKeys.isEmpty() ? "sk_test_" + exampleKey(seed) : apiKeys.getFirst();
             out.println("Stripe API simulator listening on " + simulator.baseUrl());
@@ -117,7 +118,7 @@ final class SimulateCommand implements Callable<Integer> {
             out.flush();
             new CountDownLatch(1).await();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stopped by the caller (tests): fall through and close
+            interrupted = true; // stopped by the caller (tests); the flag is restored once the server has stopped
         } finally {
             simulator.close();
             try {
@@ -125,6 +126,9 @@ final class SimulateCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting: the hook runs anyway
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return 0;
     }
