@@ -137,6 +137,22 @@ class EventsTest {
         }
     }
 
+    @Test
+    void liveActivityKeepsMakingChangesWhileRunning() throws Exception {
+        try (StripeSimulator sim = StripeSimulator.start(SimulatorSettings.fast().withSeed(15).withLiveEventsPerSecond(20))) {
+            StripeHttp stripe = new StripeHttp(sim.baseUrl(), "sk_test_eventsTest123");
+            long before = sim.objectCount();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (sim.objectCount() < before + 20 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+
+            assertThat(sim.objectCount()).isGreaterThanOrEqualTo(before + 20);
+            long now = Instant.now().getEpochSecond();
+            assertThat(stripe.all("/v1/events", "created[gte]=" + (now - 30))).isNotEmpty();
+        }
+    }
+
     private static List<String> accounts(StripeSimulator sim) {
         List<String> all = new java.util.ArrayList<>();
         all.add(sim.platformAccountId());
