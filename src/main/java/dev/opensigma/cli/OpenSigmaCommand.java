@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             WebhooksCommand.class,
             DemoCommand.class,
             BenchCommand.class,
+            SimulateCommand.class,
             SchemaDocsCommand.class,
             CommandLine.HelpCommand.class
         })

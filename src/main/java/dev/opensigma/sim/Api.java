@@ -71,7 +71,8 @@ final class Api {
         try {
             ApiKeys.Key key = keys.authenticate(r.authorization());
             AccountData account = account(r.stripeAccount(), key);
-            String reason = limiter.admit(account.account.id(), key.live(), endpoint, r.arrivalNanos());
+            // Limits belong to the key's account (the platform): acting for a connected account does not add budget.
+            String reason = limiter.admit(store.accounts().platform().id(), key.live(), endpoint, r.arrivalNanos());
             if (reason != null) {
                 fast = true;
                 throw rateLimited(reason);

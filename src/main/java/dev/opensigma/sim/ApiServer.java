@@ -30,6 +30,8 @@ final class ApiServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = 1_000_000;
+            // Pages are built from pre-rendered bytes to keep serving cheap; gzip would cost more CPU than it saves on loopback.
+            config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
             for (HandlerType type : new HandlerType[] {HandlerType.GET, HandlerType.POST, HandlerType.DELETE}) {
                 config.routes.addHttpHandler(type, "/*", ctx -> serve(ctx, api, latency, jitter, requests));
             }

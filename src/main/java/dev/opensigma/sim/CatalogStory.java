@@ -67,6 +67,7 @@ final class CatalogStory {
                         .put("updated", renamed));
             }
         }
+        launch(currency);
         int retired = Math.max(1, products / 12);
         for (int i = 0; i < retired; i++) {
             retiredProduct(currency, i == 0);
@@ -96,6 +97,17 @@ final class CatalogStory {
         }
         return new Catalog(List.copyOf(recurring), List.copyOf(oneTime), Map.copyOf(names), List.copyOf(coupons),
                 List.copyOf(taxRates));
+    }
+
+    /** A product launched inside the event window (not yet bought by anyone), so its creation events exist. */
+    private void launch(String currency) {
+        long t = s.between(w.windowStart() + World.DAY, w.now() - World.DAY);
+        String id = Ids.shortId("prod_", s.random);
+        s.apiRequest();
+        Obj product = s.create(a, "product", id, t, Shapes.product(id, t, "New " + GOODS[s.random.nextInt(GOODS.length)],
+                "Just launched"), null, "product.created", "product");
+        Obj price = price(product, t, 1_900L + 100L * s.random.nextInt(40), currency, null, null);
+        setDefaultPrice(product, price, t);
     }
 
     private Obj price(Obj product, long t, long amount, String currency, String interval, String nickname) {
@@ -151,13 +163,16 @@ final class CatalogStory {
         String id = Ids.couponId(s.random);
         s.apiRequest();
         Obj coupon = s.create(a, "coupon", id, t, Shapes.coupon(id, t, s.random), null, "coupon.created", "coupon");
+        long last = t;
         if (s.chance(0.1)) {
             long renamed = s.between(t, w.now() - 40 * World.DAY);
-            s.change(coupon, renamed, "coupon.updated", n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("metadata")).put("campaign", "spring"));
+            s.change(coupon, renamed, "coupon.updated", n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("metadata"))
+                    .put("campaign", "spring"));
+            last = renamed;
         }
         if (deletedInsideWindow || s.chance(0.2)) {
             long deleted = deletedInsideWindow ? s.between(w.windowStart() + World.DAY, w.now() - World.DAY)
-                    : s.between(t + World.DAY, w.now());
+                    : s.between(last + World.DAY, w.now());
             s.apiRequest();
             s.delete(coupon, deleted, "coupon.deleted");
         }

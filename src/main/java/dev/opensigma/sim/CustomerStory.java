@@ -88,11 +88,12 @@ final class CustomerStory {
                 }
             }
         }
-        if (s.chance(0.25) && customer.created < w.now() - DAY) {
+        if (kind != Kind.DELETED && s.chance(0.25) && customer.created < w.now() - DAY) {
             long t = s.between(customer.created + HOUR, w.now());
             s.apiRequest();
             s.change(customer, t, "customer.updated", n -> ((ObjectNode) n.get("metadata")).put("segment",
                     s.chance(0.5) ? "smb" : "enterprise"));
+            lastActivity = Math.max(lastActivity, t);
         }
         if (kind == Kind.DELETED || (!subscribed && kind == Kind.ORDINARY && s.chance(0.06))) {
             long t = kind == Kind.DELETED ? w.now() - 5 * DAY : s.between(lastActivity + HOUR, lastActivity + 90 * DAY);

@@ -81,7 +81,7 @@ final class History {
                 CustomerStory.Kind kind = i == 0 ? CustomerStory.Kind.SHOWCASE : i == 1 ? CustomerStory.Kind.DELETED
                         : CustomerStory.Kind.ORDINARY;
                 new CustomerStory(s, world, account).run(kind);
-                return s;
+                return s.finish();
             }).toList();
             for (Story s : batch) {
                 if (spent >= budget && next >= 2) {

@@ -1,6 +1,5 @@
 package dev.opensigma.sim;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -85,23 +84,27 @@ final class Lists {
     }
 
     static byte[] render(List<StoredObject> data, boolean hasMore, String url) {
-        int size = 96 + url.length();
-        for (StoredObject o : data) {
-            size += o.json().length + 1;
+        byte[] head = ("{\"object\":\"list\",\"url\":" + quote(url) + ",\"has_more\":" + hasMore + ",\"data\":[")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[][] parts = new byte[data.size()][];
+        int size = head.length + 2 + Math.max(0, data.size() - 1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = data.get(i).json(); // read once: an update may swap it meanwhile
+            size += parts[i].length;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        out.writeBytes(("{\"object\":\"list\",\"url\":" + quote(url) + ",\"has_more\":" + hasMore + ",\"data\":[")
-                .getBytes(StandardCharsets.UTF_8));
-        boolean first = true;
-        for (StoredObject o : data) {
-            if (!first) {
-                out.write(',');
+        byte[] out = new byte[size];
+        System.arraycopy(head, 0, out, 0, head.length);
+        int at = head.length;
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                out[at++] = ',';
             }
-            first = false;
-            out.writeBytes(o.json());
+            System.arraycopy(parts[i], 0, out, at, parts[i].length);
+            at += parts[i].length;
         }
-        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        out[at++] = ']';
+        out[at] = '}';
+        return out;
     }
 
     private static String quote(String s) {

@@ -21,6 +21,9 @@ final class Obj {
     ObjectNode node;
     boolean deleted;
     StoredObject stored;
+    /** The final state, rendered ahead of the commit (in the story's own thread). */
+    byte[] json;
+    String[] facets;
     private final Embeds.Embed embed;
     private final List<Obj> embedded;
 

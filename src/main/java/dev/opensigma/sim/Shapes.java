@@ -273,7 +273,8 @@ final class Shapes {
                 .put("captured", succeeded).put("created", t).set("currency", intent.get("currency"));
         c.set("customer", intent.get("customer"));
         c.set("description", intent.get("description"));
-        c.put("id", id).put("paid", succeeded).put("payment_intent", intent.path("id").asText())
+        c.put("id", id).put("paid", succeeded).put("status", succeeded ? "succeeded" : "failed")
+                .put("payment_intent", intent.path("id").asText())
                 .set("payment_method", paymentMethod.get("id"));
         if (succeeded) {
             c.put("balance_transaction", balanceTransaction).putNull("failure_code").putNull("failure_message");

@@ -66,10 +66,12 @@ final class Store {
     }
 
     private void insert(Obj o) {
-        StoredObject s = new StoredObject(o.account, o.type, o.id, o.parentId, o.created, sequence.incrementAndGet(),
-                render(o), facets(o.type, o.node));
+        byte[] json = o.json != null ? o.json : render(o);
+        String[] facets = o.facets != null ? o.facets : facets(o.type, o.node);
+        StoredObject s = new StoredObject(o.account, o.type, o.id, o.parentId, o.created, sequence.incrementAndGet(), json,
+                facets);
         if (o.deleted) {
-            s.update(s.json(), facets(o.type, o.node), true);
+            s.update(json, facets, true);
         }
         o.stored = s;
         AccountData account = data.get(o.account);

@@ -161,6 +161,18 @@ final class Story {
         }
     }
 
+    /**
+     * Renders the final state of every object the story created, so that committing (one thread)
+     * only files them. Call when the story is complete.
+     */
+    Story finish() {
+        for (Obj o : created) {
+            o.json = Store.render(o);
+            o.facets = Store.facets(o.type, o.node);
+        }
+        return this;
+    }
+
     private void touch(Obj o) {
         if (o.stored != null) {
             changed.add(o);

@@ -29,9 +29,12 @@ public final class StripeSimulator implements AutoCloseable {
     private final ApiServer server;
     private final Thread live;
     private final Duration generation;
+    private final java.util.concurrent.atomic.AtomicLong skewSeconds;
 
     private StripeSimulator(SimulatorSettings settings, Store store, Webhooks webhooks, Activity activity,
-                            RequestLog requests, ApiServer server, Duration generation) {
+                            RequestLog requests, ApiServer server, Duration generation,
+                            java.util.concurrent.atomic.AtomicLong skewSeconds) {
+        this.skewSeconds = skewSeconds;
         this.settings = settings;
         this.store = store;
         this.webhooks = webhooks;
@@ -46,7 +49,8 @@ public final class StripeSimulator implements AutoCloseable {
     /** Generates the account (deterministic by seed), then listens. */
     public static StripeSimulator start(SimulatorSettings settings) {
         long began = System.nanoTime();
-        Api.Clock clock = () -> Instant.now().getEpochSecond();
+        var skew = new java.util.concurrent.atomic.AtomicLong();
+        Api.Clock clock = () -> Instant.now().getEpochSecond() + skew.get();
         History.Generated generated = History.generate(settings.seed(), settings.scale(), settings.connectedAccounts(),
                 clock.now());
         Store store = generated.store();
@@ -67,7 +71,8 @@ public final class StripeSimulator implements AutoCloseable {
             throw new IllegalStateException("The Stripe simulator could not listen on " + settings.host() + ":" + settings.port()
                     + " (" + e.getMessage() + "). Choose another port (0 = any free port).", e);
         }
-        StripeSimulator simulator = new StripeSimulator(settings, store, webhooks, activity, requests, server, generation);
+        StripeSimulator simulator = new StripeSimulator(settings, store, webhooks, activity, requests, server, generation,
+                skew);
         log.debug("Stripe simulator: {} objects generated in {} ms, listening on {}", simulator.objectCount(),
                 generation.toMillis(), simulator.baseUrl());
         return simulator;
@@ -150,7 +155,7 @@ public final class StripeSimulator implements AutoCloseable {
      */
     public Map<String, Long> objectCountsByListPath() {
         Map<String, Long> counts = new TreeMap<>();
-        long oldestEvent = Instant.now().getEpochSecond() - World.EVENT_RETENTION;
+        long oldestEvent = Instant.now().getEpochSecond() + skewSeconds.get() - World.EVENT_RETENTION;
         for (AccountData a : store.all()) {
             for (Map.Entry<String, Listing> e : a.lists().entrySet()) {
                 String key = e.getKey();
@@ -201,6 +206,11 @@ public final class StripeSimulator implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Moves the simulator's clock forward (tests of retention): events age, new changes happen later. */
+    void skewClock(Duration forward) {
+        skewSeconds.addAndGet(forward.toSeconds());
     }
 
     private void liveActivity() {
