@@ -9,6 +9,7 @@ create table backfill_runs (
     since         timestamptz,
     until         timestamptz not null,    -- Stripe's clock when the run began: ranges cover created < until
     status        text not null default 'running' check (status in ('running', 'completed', 'failed')),
+    tail_added    boolean not null default false, -- the ranges of objects created since `until` were added
     started_at    timestamptz not null default now(),
     finished_at   timestamptz,
     error         text

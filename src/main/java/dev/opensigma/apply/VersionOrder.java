@@ -20,7 +20,8 @@ import java.util.TreeSet;
  *   <li>the {@code previous_attributes} chain: B comes after A when B's previous attributes are
  *       A's values (the event that changed A into B);</li>
  *   <li>an {@code updated} timestamp, on objects that have one;</li>
- *   <li>the lifecycle: a {@code *.created} event first, a deletion last;</li>
+ *   <li>the lifecycle: a {@code *.created} event first, then a snapshot (no event), then other
+ *       events, a deletion last;</li>
  *   <li>the status progression of the object type (a draft invoice before an open one before a
  *       paid one; a payment intent's processing before succeeded, ...);</li>
  *   <li>finally the event id, so that even an undecidable tie is ordered the same way every time.</li>
@@ -149,14 +150,23 @@ public final class VersionOrder {
         return old.equals(actual);
     }
 
+    /**
+     * Creation first, deletion last, and a snapshot (fetched by the backfill, no event) before the
+     * events of its second: an event records a change made in that second, while a snapshot taken
+     * in the same second may show the state from just before it. Events that carry no
+     * {@code previous_attributes} ({@code charge.refunded}) would otherwise lose to a stale snapshot.
+     */
     private static int phase(Candidate c) {
         if (c.deleted()) {
-            return 2;
+            return 3;
         }
-        if (c.eventType() != null && c.eventType().endsWith(".created")) {
+        if (c.eventType() == null) {
+            return 1;
+        }
+        if (c.eventType().endsWith(".created")) {
             return 0;
         }
-        return 1;
+        return 2;
     }
 
     private static int statusRank(Candidate c) {

@@ -50,6 +50,8 @@ final class BackfillStore {
             update backfill_runs set status = 'running', error = null, finished_at = null where id = ?""";
     private static final String FINISH_RUN = """
             update backfill_runs set status = ?, error = ?, finished_at = now() where id = ?""";
+    private static final String CLAIM_TAIL = """
+            update backfill_runs set tail_added = true where id = ? and not tail_added""";
     private static final String TRY_LOCK = "select pg_try_advisory_lock(hashtext('opensigma.backfill'), ?::int)";
     private static final String UNLOCK = "select pg_advisory_unlock(hashtext('opensigma.backfill'), ?::int)";
 
@@ -182,6 +184,23 @@ final class BackfillStore {
             insertRanges(c, runId, children);
             c.commit();
             return storedSplit;
+        }
+    }
+
+    /**
+     * Adds the last listing pass (objects created since the run began) once per run: a resumed
+     * run that already added it does not add it again.
+     */
+    void addTailOnce(long runId, List<Range> ranges) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(CLAIM_TAIL)) {
+                s.setLong(1, runId);
+                if (s.executeUpdate() == 1) {
+                    insertRanges(c, runId, ranges);
+                }
+            }
+            c.commit();
         }
     }
 

@@ -189,6 +189,8 @@ public final class SchemaDocs {
                                 new Column("until", "timestamptz", "Stripe's clock when the run began; later changes"
                                         + " come from the event feed."),
                                 new Column("status", "text", "`running`, `completed` or `failed`."),
+                                new Column("tail_added", "boolean", "Whether the ranges of objects created since"
+                                        + " `until` were added (the last listing pass)."),
                                 new Column("started_at", "timestamptz", "When the run began."),
                                 new Column("finished_at", "timestamptz", "When it ended."),
                                 new Column("error", "text", "What failed, for a failed run."))),
