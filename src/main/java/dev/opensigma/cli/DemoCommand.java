@@ -62,6 +62,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "New activity in the simulated account. Default: ${DEFAULT-VALUE}")
     double liveRate;
 
+    @Option(names = "--exit-when-ready", hidden = true,
+            description = "Exit once the account is copied and the feed read once (for tests).")
+    boolean exitWhenReady;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -78,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        long started = System.nanoTime();
         out.println("Generating a simulated Stripe account (" + scale + ")...");
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -100,12 +105,19 @@ final class DemoCommand implements Callable<Integer> {
                 try (BackfillProgressView view = new BackfillProgressView(backfill.progress(), err, ProgressBar.isTerminal())) {
                     result = backfill.run(new BackfillRequest(List.of(), null, null, false, 64));
                 }
-                out.printf("Backfill %s: %,d objects in %.0f s.%n", result.completed() ? "completed" : "did NOT complete",
-                        result.objects(), backfill.progress().seconds());
+                out.printf("Backfill %s: %,d objects in %.0f s (%.0f s since the demo started).%n",
+                        result.completed() ? "completed" : "did NOT complete", result.objects(),
+                        backfill.progress().seconds(), (System.nanoTime() - started) / 1e9);
                 result.errors().forEach(e -> err.println("  - " + e));
+                if (!result.completed()) {
+                    return 1;
+                }
                 try (ApiSync sync = ApiSync.start(db.dataSource(), server.applier(), api, new ApiSync.Settings(List.of(""),
                         Duration.ofSeconds(5), Duration.ofMinutes(5), false, 64))) {
                     printWhereToLook(out, db);
+                    if (exitWhenReady) {
+                        return 0;
+                    }
                     Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
                     stopped.await();
                 }
