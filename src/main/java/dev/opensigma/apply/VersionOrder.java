@@ -24,6 +24,8 @@ import java.util.TreeSet;
  *       events, a deletion last;</li>
  *   <li>the status progression of the object type (a draft invoice before an open one before a
  *       paid one; a payment intent's processing before succeeded, ...);</li>
+ *   <li>the event progression, for events that carry no {@code previous_attributes} (a charge's
+ *       {@code charge.succeeded} before {@code charge.refunded});</li>
  *   <li>finally the event id, so that even an undecidable tie is ordered the same way every time.</li>
  * </ol>
  * Signal 1 and 2 form a graph; the rest pick among versions the graph leaves unordered.
@@ -51,6 +53,18 @@ public final class VersionOrder {
                     "under_review", "won|lost"),
             "quote", List.of("draft", "open", "accepted|canceled"));
 
+    /**
+     * Events that carry no {@code previous_attributes} but follow each other in an object's life
+     * ({@code charge.succeeded} then {@code charge.refunded} in one second): later ones rank higher.
+     * Events not listed rank 0.
+     */
+    private static final Map<String, List<String>> EVENT_PROGRESSION = Map.of(
+            "charge", List.of("charge.pending", "charge.succeeded|charge.failed", "charge.captured", "charge.refunded"),
+            "invoice", List.of("invoice.created", "invoice.finalized", "invoice.paid|invoice.payment_failed",
+                    "invoice.payment_succeeded"),
+            "payment_intent", List.of("payment_intent.created", "payment_intent.processing",
+                    "payment_intent.amount_capturable_updated", "payment_intent.succeeded|payment_intent.payment_failed"));
+
     private VersionOrder() {
     }
 
@@ -73,6 +87,7 @@ public final class VersionOrder {
         Comparator<Integer> priority = Comparator
                 .<Integer>comparingInt(i -> phase(candidates.get(i)))
                 .thenComparingInt(i -> statusRank(candidates.get(i)))
+                .thenComparingInt(i -> eventRank(candidates.get(i)))
                 .thenComparing(i -> candidates.get(i).key());
         TreeSet<Integer> remaining = new TreeSet<>(priority);
         for (int i = 0; i < n; i++) {
@@ -169,19 +184,26 @@ public final class VersionOrder {
         return 2;
     }
 
+    private static int eventRank(Candidate c) {
+        List<String> progression = EVENT_PROGRESSION.get(c.objectType());
+        return progression == null || c.eventType() == null ? 0 : rankIn(progression, c.eventType()) + 1;
+    }
+
     private static int statusRank(Candidate c) {
         List<String> progression = STATUS_PROGRESSION.get(c.objectType());
         JsonNode status = c.data().get("status");
-        if (progression == null || status == null || !status.isTextual()) {
-            return 0;
-        }
+        return progression == null || status == null || !status.isTextual() ? 0 : Math.max(0, rankIn(progression, status.asText()));
+    }
+
+    /** The position of {@code value} in a progression whose steps list alternatives as "a|b"; -1 if absent. */
+    private static int rankIn(List<String> progression, String value) {
         for (int rank = 0; rank < progression.size(); rank++) {
             for (String name : progression.get(rank).split("\\|")) {
-                if (name.equals(status.asText())) {
+                if (name.equals(value)) {
                     return rank;
                 }
             }
         }
-        return 0;
+        return -1;
     }
 }

@@ -161,21 +161,10 @@ public final class Backfill {
     /** Every connected account the key can see, for {@code --connect}. */
     private List<String> connectedAccounts() throws StripeApiException, InterruptedException {
         List<String> ids = new ArrayList<>();
-        String cursor = null;
-        do {
-            List<Param> params = new ArrayList<>(List.of(Param.of("limit", PAGE)));
-            if (cursor != null) {
-                params.add(Param.of("starting_after", cursor));
-            }
-            JsonNode page = api.get("/v1/accounts", params, null).body();
-            for (JsonNode account : page.path("data")) {
-                ids.add(account.path("id").asText());
-            }
-            cursor = ids.isEmpty() ? null : ids.getLast();
-            if (!page.path("has_more").asBoolean(false)) {
-                break;
-            }
-        } while (cursor != null);
+        api.pageThrough("/v1/accounts", List.of(), null, page -> {
+            page.body().path("data").forEach(account -> ids.add(account.path("id").asText()));
+            return true;
+        });
         log.info("Found {} connected account(s)", ids.size());
         return ids;
     }

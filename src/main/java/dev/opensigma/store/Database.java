@@ -107,6 +107,9 @@ public final class Database implements AutoCloseable {
                 .createSchemas(true)
                 .locations("classpath:db/migration")
                 .validateMigrationNaming(true)
+                // A server just started or adopted, or a busy machine, can take a few seconds to answer.
+                .connectRetries(5)
+                .connectRetriesInterval(2)
                 .load()
                 .migrate();
         if (embedded != null) {

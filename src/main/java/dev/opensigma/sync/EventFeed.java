@@ -67,27 +67,7 @@ public final class EventFeed {
 
     /** Applies every event Stripe still keeps (up to 30 days), newest first. */
     public Read readAll(String account) throws StripeApiException, InterruptedException {
-        Read total = new Read(null, 0, 0, 0);
-        String cursor = null;
-        while (true) {
-            List<Param> params = new ArrayList<>(List.of(Param.of("limit", 100)));
-            if (cursor != null) {
-                params.add(Param.of("starting_after", cursor));
-            }
-            ApiResponse page = api.get("/v1/events", params, account(account));
-            JsonNode data = page.body().path("data");
-            if (data.isEmpty()) {
-                return total;
-            }
-            Read read = apply(data, account);
-            // Newest first: the first page's first event is the newest of all.
-            total = total.newest == null ? total.plus(read) : new Read(total.newest, total.events + read.events,
-                    total.applied + read.applied, total.duplicates + read.duplicates);
-            cursor = data.get(data.size() - 1).path("id").asText();
-            if (!page.body().path("has_more").asBoolean(false)) {
-                return total;
-            }
-        }
+        return readPages(account, List.of());
     }
 
     /**
@@ -127,25 +107,16 @@ public final class EventFeed {
      * list is eventually consistent: an event can appear a little after newer ones were read.
      */
     public Read sweep(String account, Instant since) throws StripeApiException, InterruptedException {
-        Read total = new Read(null, 0, 0, 0);
-        String cursor = null;
-        while (true) {
-            List<Param> params = new ArrayList<>(List.of(Param.of("limit", 100),
-                    Param.of("created[gte]", since.getEpochSecond())));
-            if (cursor != null) {
-                params.add(Param.of("starting_after", cursor));
-            }
-            ApiResponse page = api.get("/v1/events", params, account(account));
-            JsonNode data = page.body().path("data");
-            if (data.isEmpty()) {
-                return total;
-            }
-            total = total.plus(apply(data, account));
-            cursor = data.get(data.size() - 1).path("id").asText();
-            if (!page.body().path("has_more").asBoolean(false)) {
-                return total;
-            }
-        }
+        return readPages(account, List.of(Param.of("created[gte]", since.getEpochSecond())));
+    }
+
+    private Read readPages(String account, List<Param> filters) throws StripeApiException, InterruptedException {
+        Read[] total = {new Read(null, 0, 0, 0)};
+        api.pageThrough("/v1/events", filters, account(account), page -> {
+            total[0] = total[0].plus(apply(page.body().path("data"), account));
+            return true;
+        });
+        return total[0];
     }
 
     private Read apply(JsonNode events, String account) throws InterruptedException {

@@ -93,23 +93,17 @@ public final class WebhookSetup {
     }
 
     private Optional<JsonNode> find(String url) throws StripeApiException, InterruptedException {
-        String cursor = null;
-        while (true) {
-            List<Param> params = new ArrayList<>(List.of(Param.of("limit", 100)));
-            if (cursor != null) {
-                params.add(Param.of("starting_after", cursor));
-            }
-            JsonNode page = api.get("/v1/webhook_endpoints", params, null).body();
-            for (JsonNode endpoint : page.path("data")) {
+        JsonNode[] found = {null};
+        api.pageThrough("/v1/webhook_endpoints", List.of(), null, page -> {
+            for (JsonNode endpoint : page.body().path("data")) {
                 if (url.equals(endpoint.path("url").asText())) {
-                    return Optional.of(endpoint);
+                    found[0] = endpoint;
+                    return false;
                 }
-                cursor = endpoint.path("id").asText();
             }
-            if (!page.path("has_more").asBoolean(false) || cursor == null) {
-                return Optional.empty();
-            }
-        }
+            return true;
+        });
+        return Optional.ofNullable(found[0]);
     }
 
     private Optional<String> secretOf(String endpointId) throws SQLException {

@@ -65,6 +65,13 @@ class VersionOrderTest {
     }
 
     @Test
+    void aRefundInTheSecondOfThePaymentComesAfterItThoughNeitherEventSaysSo() {
+        Candidate succeeded = c("evt_b", "charge", "charge.succeeded", "{\"status\":\"succeeded\",\"amount_refunded\":0}", null);
+        Candidate refunded = c("evt_a", "charge", "charge.refunded", "{\"status\":\"succeeded\",\"amount_refunded\":500}", null);
+        assertThat(orderAllWays(List.of(succeeded, refunded))).containsExactly("evt_b", "evt_a");
+    }
+
+    @Test
     void nestedPreviousAttributesCompareOnlyTheListedKeys() {
         Candidate before = c("evt_2", "customer", "customer.updated",
                 "{\"metadata\":{\"a\":\"1\",\"b\":\"old\"}}", null);

@@ -173,25 +173,15 @@ class BackfillTest {
     }
 
     private Set<String> deletionEvents() throws Exception {
-        StripeApi api = stripe.api();
         Set<String> ids = new java.util.HashSet<>();
-        String cursor = null;
-        while (true) {
-            List<dev.opensigma.stripe.api.Param> params = new java.util.ArrayList<>(List.of(
-                    dev.opensigma.stripe.api.Param.of("limit", 100)));
-            if (cursor != null) {
-                params.add(dev.opensigma.stripe.api.Param.of("starting_after", cursor));
-            }
-            JsonNode page = api.get("/v1/events", params, null).body();
-            for (JsonNode event : page.path("data")) {
+        stripe.api().pageThrough("/v1/events", List.of(), null, page -> {
+            for (JsonNode event : page.body().path("data")) {
                 if (event.path("type").asText().endsWith(".deleted")) {
                     ids.add(event.path("data").path("object").path("id").asText());
                 }
-                cursor = event.path("id").asText();
             }
-            if (!page.path("has_more").asBoolean()) {
-                return ids;
-            }
-        }
+            return true;
+        });
+        return ids;
     }
 }

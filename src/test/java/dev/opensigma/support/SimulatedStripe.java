@@ -99,22 +99,11 @@ public final class SimulatedStripe implements AutoCloseable {
     /** Ids of every object the platform's retained events carry (what webhooks and polling can know of). */
     public java.util.Set<String> idsInEvents() throws Exception {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        StripeApi api = api();
-        String cursor = null;
-        while (true) {
-            List<dev.opensigma.stripe.api.Param> params = new ArrayList<>(List.of(dev.opensigma.stripe.api.Param.of("limit", 100)));
-            if (cursor != null) {
-                params.add(dev.opensigma.stripe.api.Param.of("starting_after", cursor));
-            }
-            JsonNode page = api.get("/v1/events", params, null).body();
-            for (JsonNode event : page.path("data")) {
-                ids.add(event.path("data").path("object").path("id").asText());
-                cursor = event.path("id").asText();
-            }
-            if (!page.path("has_more").asBoolean()) {
-                return ids;
-            }
-        }
+        api().pageThrough("/v1/events", List.of(), null, page -> {
+            page.body().path("data").forEach(event -> ids.add(event.path("data").path("object").path("id").asText()));
+            return true;
+        });
+        return ids;
     }
 
     /** jsonb keeps numbers by value: 19.0 and 19 are the same number. */

@@ -77,6 +77,34 @@ public final class StripeApi {
         return send("DELETE", path, List.of(), account);
     }
 
+    /** Told each page of a list; returns false to stop early. */
+    @FunctionalInterface
+    public interface PageHandler {
+        boolean page(ApiResponse page) throws StripeApiException, InterruptedException;
+    }
+
+    /**
+     * Pages a whole list newest first ({@code limit=100}, {@code starting_after} the last id of
+     * each page) until Stripe says there is no more or the handler stops.
+     */
+    public void pageThrough(String path, List<Param> params, String account, PageHandler handler)
+            throws StripeApiException, InterruptedException {
+        String cursor = null;
+        while (true) {
+            List<Param> all = new java.util.ArrayList<>(params);
+            all.add(Param.of("limit", 100));
+            if (cursor != null) {
+                all.add(Param.of("starting_after", cursor));
+            }
+            ApiResponse page = get(path, all, account);
+            JsonNode data = page.body().path("data");
+            if (!handler.page(page) || data.isEmpty() || !page.body().path("has_more").asBoolean(false)) {
+                return;
+            }
+            cursor = data.get(data.size() - 1).path("id").asText();
+        }
+    }
+
     /** How long Stripe takes to answer a request, smoothed over the last few dozen. */
     public double latencySeconds() {
         return latency;
