@@ -1,6 +1,5 @@
 package dev.opensigma.sim;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.net.Webhook;
 import java.net.URI;

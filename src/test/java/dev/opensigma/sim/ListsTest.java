@@ -169,6 +169,9 @@ class ListsTest {
         assertThat(noParent.json().path("error").path("code").asText()).isEqualTo("parameter_missing");
 
         assertThat(stripe.get("/v1/nothing_here").status()).isEqualTo(404);
+        StripeHttp.Answer write = stripe.post("/v1/customers", "email=a%40example.com");
+        assertThat(write.status()).isEqualTo(400);
+        assertThat(write.json().path("error").path("message").asText()).contains("does not simulate POST /v1/customers");
     }
 
     @Test
