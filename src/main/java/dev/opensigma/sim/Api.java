@@ -409,7 +409,7 @@ final class Api {
     }
 
     private static String jsonField(StoredObject o, String field) {
-        return Store.parse(o.json()).path(field).asText(null);
+        return Store.parse(o.bytes()).path(field).asText(null);
     }
 
     static byte[] json(ObjectNode node) {

@@ -1,6 +1,5 @@
 package dev.opensigma.sim;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +114,7 @@ public final class StripeSimulator implements AutoCloseable {
         all.sort(Comparator.comparingLong(o -> o.seq));
         List<SimObject> out = new ArrayList<>(all.size());
         for (StoredObject o : all) {
-            out.add(new SimObject(o.account, o.type, o.id, new String(o.json(), StandardCharsets.UTF_8), o.deleted(), o.parentId));
+            out.add(new SimObject(o.account, o.type, o.id, o.bytes().string(), o.deleted(), o.parentId));
         }
         return out;
     }
