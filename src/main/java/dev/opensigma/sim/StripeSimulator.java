@@ -212,22 +212,23 @@ public final class StripeSimulator implements AutoCloseable {
         skewSeconds.addAndGet(forward.toSeconds());
     }
 
+    /** Changes paced so that about {@code liveEventsPerSecond} events are recorded per second (a change records one or more). */
     private void liveActivity() {
         double perSecond = settings.liveEventsPerSecond();
-        long intervalNanos = (long) (1_000_000_000L / perSecond);
         long next = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
-            next += intervalNanos;
             long wait = next - System.nanoTime();
             try {
                 if (wait > 0) {
                     Thread.sleep(Duration.ofNanos(wait));
                 }
-                activity.generate(1);
+                int events = activity.generate(1);
+                next += (long) (Math.max(1, events) * 1_000_000_000L / perSecond);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 log.warn("Live activity failed; continuing", e);
+                next += (long) (1_000_000_000L / perSecond);
             }
         }
     }
