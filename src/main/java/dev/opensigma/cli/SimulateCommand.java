@@ -36,7 +36,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--scale", defaultValue = "small", paramLabel = "small|medium|large|N",
             description = "Objects to generate, every type and child counted: small ≈ 2,000, medium ≈ 50,000,"
-                    + " large ≈ 1,000,000, or a number. Default: ${DEFAULT-VALUE}")
+                    + " large ≈ 1,000,000, or a number (at least about 600 come anyway: every account gets one of"
+                    + " each feature). Default: ${DEFAULT-VALUE}")
     String scale;
 
     @Option(names = "--latency-ms", defaultValue = "250",
