@@ -107,8 +107,9 @@ final class SimulateCommand implements Callable<Integer> {
             out.println("Stripe API simulator listening on " + simulator.baseUrl());
             out.printf(Locale.ROOT, "  platform account %s, connected %s%n", simulator.platformAccountId(),
                     simulator.connectedAccountIds().isEmpty() ? "none" : String.join(", ", simulator.connectedAccountIds()));
-            out.printf(Locale.ROOT, "  %,d objects generated in %.1f s; live activity: about %s event(s)/s%n",
-                    simulator.objectCount(), simulator.generationTime().toMillis() / 1000.0, fmt(liveEventsPerSecond));
+            out.printf(Locale.ROOT, "  %,d objects generated in %.1f s; live activity: %s%n",
+                    simulator.objectCount(), simulator.generationTime().toMillis() / 1000.0,
+                    liveEventsPerSecond == 0 ? "none" : "about " + fmt(liveEventsPerSecond) + " event(s)/s");
             out.printf(Locale.ROOT, "  limits: %s req/s live, %s req/s test, %s req/s per endpoint; latency %d ms ± 50%%%n",
                     limit(globalLimit), limit(testGlobalLimit), limit(endpointLimit), latencyMs);
             out.println("  example key: " + key + (apiKeys == null || apiKeys.isEmpty()
