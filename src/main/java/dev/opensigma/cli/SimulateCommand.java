@@ -36,7 +36,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--scale", defaultValue = "small", paramLabel = "small|medium|large|N",
             description = "Objects to generate, every type and child counted: small ≈ 2,000, medium ≈ 50,000,"
-                    + " large ≈ 1,000,000, or a number. Default: ${DEFAULT-VALUE}")
+                    + " large ≈ 1,000,000, or a number (at least about 600 come anyway: every account gets one of"
+                    + " each feature). Default: ${DEFAULT-VALUE}")
     String scale;
 
     @Option(names = "--latency-ms", defaultValue = "250",
@@ -64,8 +65,8 @@ final class SimulateCommand implements Callable<Integer> {
     double rateLimitRate;
 
     @Option(names = "--live-events-per-second", defaultValue = "1",
-            description = "Changes per second made while running (each with its events and webhooks); 0 = none."
-                    + " Default: ${DEFAULT-VALUE}")
+            description = "Events per second, on average, from changes made while running (signups, payments,"
+                    + " updates, cancellations, deletions...; each with its webhooks); 0 = none. Default: ${DEFAULT-VALUE}")
     double liveEventsPerSecond;
 
     @Option(names = "--connected-accounts", defaultValue = "2",
@@ -106,8 +107,9 @@ final class SimulateCommand implements Callable<Integer> {
             out.println("Stripe API simulator listening on " + simulator.baseUrl());
             out.printf(Locale.ROOT, "  platform account %s, connected %s%n", simulator.platformAccountId(),
                     simulator.connectedAccountIds().isEmpty() ? "none" : String.join(", ", simulator.connectedAccountIds()));
-            out.printf(Locale.ROOT, "  %,d objects generated in %.1f s; %s change(s)/s of live activity%n",
-                    simulator.objectCount(), simulator.generationTime().toMillis() / 1000.0, fmt(liveEventsPerSecond));
+            out.printf(Locale.ROOT, "  %,d objects generated in %.1f s; live activity: %s%n",
+                    simulator.objectCount(), simulator.generationTime().toMillis() / 1000.0,
+                    liveEventsPerSecond == 0 ? "none" : "about " + fmt(liveEventsPerSecond) + " event(s)/s");
             out.printf(Locale.ROOT, "  limits: %s req/s live, %s req/s test, %s req/s per endpoint; latency %d ms ± 50%%%n",
                     limit(globalLimit), limit(testGlobalLimit), limit(endpointLimit), latencyMs);
             out.println("  example key: " + key + (apiKeys == null || apiKeys.isEmpty()

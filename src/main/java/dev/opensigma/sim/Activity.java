@@ -133,8 +133,8 @@ final class Activity {
                 return true;
             }
             case REFUND, DISPUTE -> {
-                Obj charge = pick(a, "charge", o -> !Store.parse(o.json()).path("refunded").asBoolean()
-                        && Store.parse(o.json()).path("status").asText().equals("succeeded"));
+                Obj charge = pick(a, "charge", o -> !Store.parse(o.bytes()).path("refunded").asBoolean()
+                        && Store.parse(o.bytes()).path("status").asText().equals("succeeded"));
                 if (charge == null || charge.node.path("disputed").asBoolean()) {
                     return false;
                 }

@@ -87,6 +87,13 @@ final class Api {
                         + " --error-rate " + settings.errorRate() + ".)", null).header("Stripe-Should-Retry", "true");
             }
             if (match == null) {
+                for (String other : new String[] {"GET", "POST", "DELETE"}) {
+                    if (!other.equals(r.method()) && Router.match(other, r.path()) != null) {
+                        throw ApiError.invalid("The Stripe simulator does not simulate " + r.method() + " " + r.path()
+                                + ": it serves reads, events and webhook endpoints. Run this request against Stripe test mode.",
+                                null);
+                    }
+                }
                 throw ApiError.unrecognizedUrl(r.method(), r.path());
             }
             checkPermission(key, match.route(), account);
@@ -402,7 +409,7 @@ final class Api {
     }
 
     private static String jsonField(StoredObject o, String field) {
-        return Store.parse(o.json()).path(field).asText(null);
+        return Store.parse(o.bytes()).path(field).asText(null);
     }
 
     static byte[] json(ObjectNode node) {

@@ -24,7 +24,12 @@ final class ApiServer implements AutoCloseable {
         this.app = app;
     }
 
-    static ApiServer start(String host, int port, Api api, Duration latency, double jitter, RequestLog requests) {
+    /**
+     * Starts listening; requests are answered by the {@link Api} in {@code api} once it is set (503
+     * before: the account is still being generated, which happens meanwhile).
+     */
+    static ApiServer start(String host, int port, java.util.function.Supplier<Api> api, Duration latency, double jitter,
+                           RequestLog requests) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -45,8 +50,16 @@ final class ApiServer implements AutoCloseable {
         return new ApiServer(app);
     }
 
-    private static void serve(Context ctx, Api api, Duration latency, double jitter, RequestLog requests) {
+    private static void serve(Context ctx, java.util.function.Supplier<Api> ready, Duration latency, double jitter,
+                              RequestLog requests) {
         long arrival = System.nanoTime();
+        Api api = ready.get();
+        if (api == null) {
+            ctx.status(503).header("Stripe-Should-Retry", "true").contentType("application/json")
+                    .result("{\"error\":{\"message\":\"The Stripe simulator is still generating its account; retry in a few"
+                            + " seconds.\",\"type\":\"api_error\"}}");
+            return;
+        }
         Instant at = Instant.now();
         String method = ctx.method().name();
         byte[] body = "POST".equals(method) ? ctx.bodyAsBytes() : null;

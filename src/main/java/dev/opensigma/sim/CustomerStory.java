@@ -205,7 +205,8 @@ final class CustomerStory {
             s.automatic();
             boolean lastPeriod = w.nextPeriod(start, interval) > w.now();
             boolean forcedManyLines = !manyLines && s.chance(0.03);
-            Obj renewal = invoice(sub, items, start, start, end, "subscription_cycle", false, forcedManyLines ? 11 + s.random.nextInt(15) : 0);
+            int extraLines = forcedManyLines ? 11 + s.random.nextInt(15) : 0;
+            Obj renewal = invoice(sub, items, start, start, end, "subscription_cycle", false, extraLines);
             boolean endTrial = trialing;
             trialing = false;
             boolean wasPastDue = pastDueNow;
@@ -402,7 +403,8 @@ final class CustomerStory {
         long amount = charge.number("application_fee_amount");
         String txnId = s.id("txn_", platform, t);
         s.create(platform, "balance_transaction", txnId, t, Shapes.balanceTransaction(txnId, t, amount, 0, currency,
-                "application_fee", "platform_earning", feeId, "Application fee", w.midnightAfter(t, 2), w.now()), null, null, "balance_transaction");
+                "application_fee", "platform_earning", feeId, "Application fee", w.midnightAfter(t, 2), w.now()), null, null,
+                "balance_transaction");
         Obj fee = s.create(platform, "application_fee", feeId, t, Shapes.applicationFee(feeId, t, a.id(), w.applicationId(),
                 charge.node, amount, txnId), null, "application_fee.created", "application_fee");
         if (s.chance(0.05)) {
@@ -411,7 +413,8 @@ final class CustomerStory {
                 String frId = s.id("fr_", platform, at);
                 String refundTxn = s.id("txn_", platform, at);
                 s.create(platform, "balance_transaction", refundTxn, at, Shapes.balanceTransaction(refundTxn, at, -amount, 0,
-                        currency, "application_fee_refund", "platform_earning_refund", frId, "Application fee refund", w.midnightAfter(at, 2), w.now()),
+                        currency, "application_fee_refund", "platform_earning_refund", frId, "Application fee refund",
+                        w.midnightAfter(at, 2), w.now()),
                         null, null, "balance_transaction");
                 Obj refund = s.create(platform, "fee_refund", frId, at, Shapes.feeRefund(frId, at, feeId, amount, currency,
                         refundTxn), feeId, null, Resources.childKey(feeId, "refunds"));
@@ -503,7 +506,8 @@ final class CustomerStory {
         String id = s.id("re_", a, t);
         String txnId = s.id("txn_", a, t);
         s.create(a, "balance_transaction", txnId, t, Shapes.balanceTransaction(txnId, t, -amount, 0, currency, "refund",
-                "refund", id, "REFUND FOR CHARGE (" + charge.text("description") + ")", w.midnightAfter(t, 2), w.now()), null, null, "balance_transaction");
+                "refund", id, "REFUND FOR CHARGE (" + charge.text("description") + ")", w.midnightAfter(t, 2), w.now()), null,
+                null, "balance_transaction");
         Obj refund = s.create(a, "refund", id, t, Shapes.refund(id, t, charge.node, amount, reason, txnId), null,
                 "refund.created", "refund", Resources.childKey(charge.id, "refunds"));
         long refunded = charge.number("amount_refunded") + amount;

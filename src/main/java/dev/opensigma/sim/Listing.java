@@ -63,18 +63,27 @@ final class Listing {
      */
     Page page(StoredObject cursor, boolean backwards, int limit, long minCreated, long maxCreated,
               Predicate<StoredObject> filter) {
-        NavigableMap<Long, StoredObject> range = entries;
+        long low = Long.MIN_VALUE;
+        long high = Long.MAX_VALUE;
         if (order == Order.NEWEST_FIRST && (minCreated > Long.MIN_VALUE || maxCreated < Long.MAX_VALUE)) {
-            long from = (MAX_CREATED - clampCreated(maxCreated)) << SEQ_BITS;
-            long to = ((MAX_CREATED - clampCreated(minCreated)) << SEQ_BITS) | MAX_SEQ;
-            if (from > to) {
-                return new Page(List.of(), false);
-            }
-            range = entries.subMap(from, true, to, true);
+            low = (MAX_CREATED - clampCreated(maxCreated)) << SEQ_BITS;
+            high = ((MAX_CREATED - clampCreated(minCreated)) << SEQ_BITS) | MAX_SEQ;
         }
         if (cursor != null) {
-            long at = key(cursor);
-            range = backwards ? range.headMap(at, false).descendingMap() : range.tailMap(at, false);
+            long at = key(cursor); // the cursor may lie outside the created range: it only bounds one side
+            if (backwards) {
+                high = Math.min(high, at - 1);
+            } else {
+                low = Math.max(low, at + 1);
+            }
+        }
+        if (low > high) {
+            return new Page(List.of(), false);
+        }
+        NavigableMap<Long, StoredObject> range = low == Long.MIN_VALUE && high == Long.MAX_VALUE ? entries
+                : entries.subMap(low, true, high, true);
+        if (backwards && cursor != null) {
+            range = range.descendingMap();
         }
         List<StoredObject> data = new ArrayList<>(Math.min(limit, 100));
         boolean more = false;

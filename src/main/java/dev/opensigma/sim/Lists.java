@@ -86,11 +86,11 @@ final class Lists {
     static byte[] render(List<StoredObject> data, boolean hasMore, String url) {
         byte[] head = ("{\"object\":\"list\",\"url\":" + quote(url) + ",\"has_more\":" + hasMore + ",\"data\":[")
                 .getBytes(StandardCharsets.UTF_8);
-        byte[][] parts = new byte[data.size()][];
+        Bytes[] parts = new Bytes[data.size()];
         int size = head.length + 2 + Math.max(0, data.size() - 1);
         for (int i = 0; i < parts.length; i++) {
-            parts[i] = data.get(i).json(); // read once: an update may swap it meanwhile
-            size += parts[i].length;
+            parts[i] = data.get(i).bytes(); // read once: an update may swap it meanwhile
+            size += parts[i].length();
         }
         byte[] out = new byte[size];
         System.arraycopy(head, 0, out, 0, head.length);
@@ -99,8 +99,8 @@ final class Lists {
             if (i > 0) {
                 out[at++] = ',';
             }
-            System.arraycopy(parts[i], 0, out, at, parts[i].length);
-            at += parts[i].length;
+            System.arraycopy(parts[i].array(), parts[i].offset(), out, at, parts[i].length());
+            at += parts[i].length();
         }
         out[at++] = ']';
         out[at] = '}';

@@ -3,7 +3,10 @@ package dev.opensigma.sim;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every request served, in order; past {@value #CAPACITY} entries the oldest half is dropped. */
+/**
+ * Every request served, in order of arrival (they finish out of order: latency varies); past
+ * {@value #CAPACITY} entries the oldest half is dropped.
+ */
 final class RequestLog {
 
     static final int CAPACITY = 2_000_000;
@@ -17,7 +20,12 @@ final class RequestLog {
         entries.add(request);
     }
 
-    synchronized List<ServedRequest> all() {
-        return List.copyOf(entries);
+    List<ServedRequest> all() {
+        List<ServedRequest> copy;
+        synchronized (this) {
+            copy = new ArrayList<>(entries);
+        }
+        copy.sort(java.util.Comparator.comparing(ServedRequest::at)); // stable: same-instant requests keep their order
+        return List.copyOf(copy);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  * @param endpointLimit        requests per second per account, mode and endpoint; 0 = unlimited
  * @param errorRate            fraction of requests answered with an injected 500
  * @param rateLimitRate        fraction of requests answered with an injected 429
- * @param liveEventsPerSecond  background changes per second while running; 0 = none
+ * @param liveEventsPerSecond  events per second (on average) from changes made while running; 0 = none
  * @param apiKeys              accepted keys; empty = any well-formed {@code sk_}/{@code rk_} key
  * @param deniedToRestrictedKeys resources ({@code "charges"}, {@code "checkout/sessions"}...) that a
  *                             restricted {@code rk_} key may not read
@@ -66,7 +66,7 @@ public record SimulatorSettings(String host, int port, long seed, int scale,
         deniedToRestrictedKeys = deniedToRestrictedKeys == null ? Set.of() : Set.copyOf(deniedToRestrictedKeys);
     }
 
-    /** Stripe-like: 250 ms ± 50% latency, 100/25/25 requests per second, port 12111, small, 1 change/s. */
+    /** Stripe-like: 250 ms ± 50% latency, 100/25/25 requests per second, port 12111, small, about 1 live event/s. */
     public static SimulatorSettings defaults() {
         return new SimulatorSettings("127.0.0.1", DEFAULT_PORT, 1L, SMALL, Duration.ofMillis(250), 0.5,
                 100, 25, 25, 0.0, 0.0, 1.0, 2, Set.of(), Set.of());

@@ -22,6 +22,7 @@ final class Store {
     private final Accounts accounts;
     private final Map<String, AccountData> data = new LinkedHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final Slabs slabs = new Slabs();
 
     Store(Accounts accounts) {
         this.accounts = accounts;
@@ -48,12 +49,12 @@ final class Store {
             insert(o);
         }
         for (Obj o : story.changed()) {
-            o.stored.update(render(o), facets(o.type, o.node), o.deleted);
+            o.stored.update(slabs.store(render(o)), facets(o.type, o.node), o.deleted);
         }
         List<StoredObject> stored = new ArrayList<>(story.events().size());
         for (Story.PendingEvent e : story.events()) {
             StoredObject event = new StoredObject(e.account(), "event", e.id(), null, e.created(), sequence.incrementAndGet(),
-                    e.json(), new String[] {e.type()});
+                    slabs.store(e.json()), new String[] {e.type()});
             AccountData account = data.get(e.account());
             account.eventsById.put(e.id(), event);
             account.events.add(event);
@@ -66,7 +67,8 @@ final class Store {
     }
 
     private void insert(Obj o) {
-        byte[] json = o.json != null ? o.json : render(o);
+        Bytes json = slabs.store(o.json != null ? o.json : render(o));
+        o.json = null;
         String[] facets = o.facets != null ? o.facets : facets(o.type, o.node);
         StoredObject s = new StoredObject(o.account, o.type, o.id, o.parentId, o.created, sequence.incrementAndGet(), json,
                 facets);
@@ -83,7 +85,7 @@ final class Store {
 
     /** The object as a mutable {@link Obj} again, with its inline children, to change it. */
     Obj load(StoredObject s) {
-        Obj o = new Obj(s.account, s.type, s.id, s.parentId, s.created, parse(s.json()), List.of());
+        Obj o = new Obj(s.account, s.type, s.id, s.parentId, s.created, parse(s.bytes()), List.of());
         o.stored = s;
         o.deleted = s.deleted();
         Embeds.Embed embed = Embeds.of(s.type);
@@ -92,7 +94,7 @@ final class Store {
             if (children != null) {
                 List<Obj> kids = new ArrayList<>();
                 for (StoredObject c : children.all()) {
-                    Obj child = new Obj(c.account, c.type, c.id, c.parentId, c.created, parse(c.json()), List.of());
+                    Obj child = new Obj(c.account, c.type, c.id, c.parentId, c.created, parse(c.bytes()), List.of());
                     child.stored = c;
                     kids.add(child);
                 }
@@ -124,9 +126,9 @@ final class Store {
         return values;
     }
 
-    static ObjectNode parse(byte[] json) {
+    static ObjectNode parse(Bytes json) {
         try {
-            return (ObjectNode) Json.MAPPER.readTree(json);
+            return (ObjectNode) Json.MAPPER.readTree(json.array(), json.offset(), json.length());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,5 @@
 package dev.opensigma.sim;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +50,19 @@ public final class StripeSimulator implements AutoCloseable {
         long began = System.nanoTime();
         var skew = new java.util.concurrent.atomic.AtomicLong();
         Api.Clock clock = () -> Instant.now().getEpochSecond() + skew.get();
-        History.Generated generated = History.generate(settings.seed(), settings.scale(), settings.connectedAccounts(),
-                clock.now());
+        RequestLog requests = new RequestLog();
+        var api = new java.util.concurrent.atomic.AtomicReference<Api>();
+        // The HTTP server starts while the account is generated: both take seconds on a cold JVM.
+        var listening = java.util.concurrent.CompletableFuture.supplyAsync(() -> ApiServer.start(settings.host(),
+                settings.port(), api::get, settings.latency(), settings.latencyJitter(), requests),
+                r -> Thread.ofPlatform().name("simulator-http-start").start(r));
+        History.Generated generated;
+        try {
+            generated = History.generate(settings.seed(), settings.scale(), settings.connectedAccounts(), clock.now());
+        } catch (RuntimeException | Error e) {
+            listening.thenAccept(ApiServer::close);
+            throw e;
+        }
         Store store = generated.store();
         World world = generated.world();
         Duration generation = Duration.ofNanos(System.nanoTime() - began);
@@ -61,16 +71,16 @@ public final class StripeSimulator implements AutoCloseable {
                 "owner@opensigma-demo.example.com", "US", "usd", true));
         Webhooks webhooks = new Webhooks(store, clock);
         Activity activity = new Activity(store, world, webhooks, clock, settings.seed());
-        RequestLog requests = new RequestLog();
-        Api api = new Api(store, settings, webhooks, clock, platformAccount);
         ApiServer server;
         try {
-            server = ApiServer.start(settings.host(), settings.port(), api, settings.latency(), settings.latencyJitter(), requests);
-        } catch (RuntimeException e) {
+            server = listening.join();
+        } catch (java.util.concurrent.CompletionException e) {
             webhooks.close();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IllegalStateException("The Stripe simulator could not listen on " + settings.host() + ":" + settings.port()
-                    + " (" + e.getMessage() + "). Choose another port (0 = any free port).", e);
+                    + " (" + cause.getMessage() + "). Choose another port (0 = any free port).", cause);
         }
+        api.set(new Api(store, settings, webhooks, clock, platformAccount));
         StripeSimulator simulator = new StripeSimulator(settings, store, webhooks, activity, requests, server, generation,
                 skew);
         log.debug("Stripe simulator: {} objects generated in {} ms, listening on {}", simulator.objectCount(),
@@ -115,7 +125,7 @@ public final class StripeSimulator implements AutoCloseable {
         all.sort(Comparator.comparingLong(o -> o.seq));
         List<SimObject> out = new ArrayList<>(all.size());
         for (StoredObject o : all) {
-            out.add(new SimObject(o.account, o.type, o.id, new String(o.json(), StandardCharsets.UTF_8), o.deleted(), o.parentId));
+            out.add(new SimObject(o.account, o.type, o.id, o.bytes().string(), o.deleted(), o.parentId));
         }
         return out;
     }
@@ -213,22 +223,23 @@ public final class StripeSimulator implements AutoCloseable {
         skewSeconds.addAndGet(forward.toSeconds());
     }
 
+    /** Changes paced so that about {@code liveEventsPerSecond} events are recorded per second (a change records one or more). */
     private void liveActivity() {
         double perSecond = settings.liveEventsPerSecond();
-        long intervalNanos = (long) (1_000_000_000L / perSecond);
         long next = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
-            next += intervalNanos;
             long wait = next - System.nanoTime();
             try {
                 if (wait > 0) {
                     Thread.sleep(Duration.ofNanos(wait));
                 }
-                activity.generate(1);
+                int events = activity.generate(1);
+                next += (long) (Math.max(1, events) * 1_000_000_000L / perSecond);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 log.warn("Live activity failed; continuing", e);
+                next += (long) (1_000_000_000L / perSecond);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.opensigma.sim;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.net.Webhook;
 import java.net.URI;
@@ -138,7 +137,7 @@ final class Webhooks implements AutoCloseable {
             node.put("connect", connect); // not in Stripe's sample object, but Stripe shows it on Connect endpoints
         }
         StoredObject stored = new StoredObject(account.id(), "webhook_endpoint", id, null, now, sequence.incrementAndGet(),
-                Api.json(node), new String[0]);
+                Bytes.of(Api.json(node)), new String[0]);
         Endpoint endpoint = new Endpoint(id, account.id(), secret, connect && account.platform(), stored, node);
         endpoints.put(id, endpoint);
         listing(account.id()).add(stored);
@@ -173,13 +172,13 @@ final class Webhooks implements AutoCloseable {
             node.put("status", "true".equals(p.get("disabled")) ? "disabled" : "enabled");
         }
         e.node = node;
-        e.stored.update(Api.json(node), new String[0], false);
+        e.stored.update(Bytes.of(Api.json(node)), new String[0], false);
         return Api.json(node);
     }
 
     synchronized byte[] delete(String id, Account account) {
         Endpoint e = find(id, account);
-        e.stored.update(e.stored.json(), new String[0], true);
+        e.stored.update(e.stored.bytes(), new String[0], true);
         endpoints.remove(id);
         return ("{\"id\":\"" + id + "\",\"object\":\"webhook_endpoint\",\"deleted\":true}").getBytes(StandardCharsets.UTF_8);
     }
@@ -276,7 +275,7 @@ final class Webhooks implements AutoCloseable {
             return;
         }
         int status;
-        String body = new String(event.json(), StandardCharsets.UTF_8);
+        String body = event.bytes().string();
         try {
             String signature = Webhook.Signature.generateSignatureHeader(body, e.secret, Webhook.Util.getTimeNow());
             HttpRequest request = HttpRequest.newBuilder(URI.create(e.node.path("url").asText()))

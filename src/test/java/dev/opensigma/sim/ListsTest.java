@@ -100,6 +100,15 @@ class ListsTest {
         assertThat(older).allMatch(o -> o.path("created").asLong() < middle);
         assertThat(exact).isNotEmpty().allMatch(o -> o.path("created").asLong() == middle);
         assertThat(bounded).allMatch(o -> o.path("created").asLong() > middle - 86_400 * 30 && o.path("created").asLong() <= middle);
+
+        // A cursor outside the range only bounds one side of it.
+        String oldest = all.getLast().path("id").asText();
+        String newest = all.getFirst().path("id").asText();
+        assertThat(stripe.all("/v1/charges", "created[gte]=" + middle + "&starting_after=" + oldest)).isEmpty();
+        assertThat(stripe.all("/v1/charges", "created[lt]=" + middle + "&starting_after=" + newest)).hasSize(older.size());
+        StripeHttp.Answer backwards = stripe.get("/v1/charges?limit=100&created[lt]=" + middle + "&ending_before=" + oldest);
+        assertThat(backwards.status()).isEqualTo(200);
+        assertThat(backwards.json().path("data").size()).isEqualTo(Math.min(100, older.size() - 1));
     }
 
     @Test
@@ -169,6 +178,9 @@ class ListsTest {
         assertThat(noParent.json().path("error").path("code").asText()).isEqualTo("parameter_missing");
 
         assertThat(stripe.get("/v1/nothing_here").status()).isEqualTo(404);
+        StripeHttp.Answer write = stripe.post("/v1/customers", "email=a%40example.com");
+        assertThat(write.status()).isEqualTo(400);
+        assertThat(write.json().path("error").path("message").asText()).contains("does not simulate POST /v1/customers");
     }
 
     @Test
