@@ -43,7 +43,7 @@ create table backfill_ranges (
     error         text,
     updated_at    timestamptz not null default now()
 );
-create index backfill_ranges_open on backfill_ranges (run_id, id) where state <> 'done';
+create index backfill_ranges_pending on backfill_ranges (run_id, id) where state = 'pending';
 create index backfill_ranges_run on backfill_ranges (run_id, list_type);
 
 -- Progress per run and type, for `opensigma status` and for SQL.

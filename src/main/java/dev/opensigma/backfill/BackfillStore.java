@@ -36,7 +36,7 @@ final class BackfillStore {
     private static final String OPEN_RANGES = """
             select id, account, list_type, variant, parent_id, created_gte, created_lt, cursor, pages, objects
             from backfill_ranges
-            where run_id = ? and state <> 'done' and id > ?
+            where run_id = ? and state = 'pending' and id > ?
             order by id limit ?""";
     private static final String SAVE_PAGE = """
             update backfill_ranges

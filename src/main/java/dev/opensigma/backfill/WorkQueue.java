@@ -55,6 +55,13 @@ final class WorkQueue {
                 return next;
             }
             if (inFlight == 0) {
+                // Ids are taken when rows are inserted but become visible at commit, so a refill
+                // can pass over a range committed late. Before finishing, look again from the start.
+                loadedUpTo = 0;
+                refill();
+                if (!waiting.isEmpty()) {
+                    continue;
+                }
                 notifyAll();
                 return null;
             }
@@ -78,8 +85,9 @@ final class WorkQueue {
             latest.remove(range.id());
             openByEndpoint.merge(range.endpointKey(), -1, Integer::sum);
         }
-        if (split != null) {
-            hold(split);
+        // A refill may already have loaded the split from the database (it is stored before this
+        // call); hold() keeps it from being queued twice.
+        if (split != null && hold(split)) {
             waiting.add(split);
         }
         if (++pagesSinceEstimate >= 20) {
@@ -126,17 +134,20 @@ final class WorkQueue {
         }
         for (Range r : ranges) {
             loadedUpTo = Math.max(loadedUpTo, r.id());
-            if (!held.contains(r.id())) {
-                hold(r);
+            if (hold(r)) {
                 waiting.add(r);
             }
         }
     }
 
-    private void hold(Range r) {
-        held.add(r.id());
+    /** Takes a range into the window; false if it is already there (waiting or being paged). */
+    private boolean hold(Range r) {
+        if (!held.add(r.id())) {
+            return false;
+        }
         latest.put(r.id(), r);
         openByEndpoint.merge(r.endpointKey(), 1, Integer::sum);
         progress.opened(r.listType(), 1);
+        return true;
     }
 }

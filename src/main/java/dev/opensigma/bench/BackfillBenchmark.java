@@ -87,7 +87,7 @@ public final class BackfillBenchmark {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx" + settings.heap(), "-cp", System.getProperty("java.class.path"), "dev.opensigma.Main",
                     "backfill", "--data-dir", dataDir.resolve("data").toString(), "--workers", String.valueOf(settings.workers()),
-                    "--types", String.join(",", settings.types()), "--stats-file", stats.toString()));
+                    "--types", String.join(",", settings.types()), "--connect", "--stats-file", stats.toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dataDir.resolve("backfill.log").toFile());
             pb.environment().put("STRIPE_API_BASE", simulator.baseUrl());
@@ -114,7 +114,7 @@ public final class BackfillBenchmark {
             }
             JsonNode s = Json.MAPPER.readTree(stats.toFile());
             return new Run(settings.limits(), expected, s.path("objects").asLong(), s.path("seconds").asDouble(), ceiling,
-                    peakRss, s.path("peak_heap_bytes").asLong(), s.path("max_heap_bytes").asLong(),
+                    peakRss, s.path("live_heap_bytes").asLong(), s.path("max_heap_bytes").asLong(),
                     s.path("requests").asLong(), s.path("rate_limited").asLong(), s.path("server_errors").asLong(),
                     s.path("completed").asBoolean(), endpoints, exit);
         }
@@ -140,7 +140,7 @@ public final class BackfillBenchmark {
         b.append("- Command: `").append(command).append("`\n");
         b.append("- Machine: ").append(Machine.describe().summary()).append('\n');
         b.append(String.format(Locale.ROOT, "- Load average before: %s%n", loadAverage()));
-        b.append("\n| Run | Objects | Seconds | Objects/s | Ceiling | Of ceiling | Requests | 429s | Peak heap | Peak RSS | Complete |\n");
+        b.append("\n| Run | Objects | Seconds | Objects/s | Ceiling | Of ceiling | Requests | 429s | Live heap at end | Peak RSS | Complete |\n");
         b.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         for (Run r : runs) {
             b.append(String.format(Locale.ROOT, "| %s | %,d | %.0f | %,.0f | %s | %s | %,d | %,d | %d MiB of %d | %d MiB | %s |%n",

@@ -5,8 +5,6 @@ import dev.opensigma.stripe.Json;
 import dev.opensigma.stripe.api.StripeApi;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,19 +24,14 @@ final class BackfillStats {
         stats.put("requests", counts.requests());
         stats.put("rate_limited", counts.rateLimited());
         stats.put("server_errors", counts.serverErrors());
-        stats.put("peak_heap_bytes", peakHeap());
+        stats.put("live_heap_bytes", liveHeap());
         stats.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
         Json.MAPPER.writeValue(file.toFile(), stats);
     }
 
-    /** The most heap in use at any moment, garbage included (the sum of each heap pool's peak). */
-    static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
+    /** Heap still in use after a full collection: what the run holds, garbage aside. */
+    static long liveHeap() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

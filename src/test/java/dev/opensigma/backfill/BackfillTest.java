@@ -53,6 +53,11 @@ class BackfillTest {
         assertThat(result.errors()).isEmpty();
         assertThat(result.completed()).isTrue();
         assertThat(stripe.differences(db)).isEmpty();
+        // No page was fetched twice.
+        Map<String, Long> fetched = stripe.simulator().requests().stream()
+                .filter(r -> r.status() == 200 && !r.path().startsWith("/v1/events"))
+                .collect(Collectors.groupingBy(r -> r.stripeAccount() + " " + r.path() + "?" + r.query(), Collectors.counting()));
+        assertThat(fetched).allSatisfy((request, times) -> assertThat(times).as(request).isEqualTo(1));
 
         Map<Key, SimObject> truth = stripe.truth();
         Map<String, Long> perAccount = truth.entrySet().stream().filter(e -> !e.getValue().deleted())
