@@ -55,13 +55,7 @@ class BatchWriterPlanTest {
         // The refresh statement is generated per type in the database; check the customers' one.
         String refresh = TestDatabase.rows(db, "select refresh_sql from object_types where object_type = 'customer'")
                 .getFirst().getFirst();
-        assertThat(genericPlan(refresh, "array['cus_1']"))
-                .contains("Index Scan Backward using object_versions_object_idx").doesNotContain("Seq Scan on object_versions");
-    }
-
-    @Test
-    void indexingForSearchFindsTheNewestVersionByIndex() throws SQLException {
-        assertThat(genericPlan(BatchWriter.INDEX_FOR_SEARCH, "array['customer'], array['cus_1']"))
+        assertThat(genericPlan(refresh, "array['cus_1'], array[1]::bigint[], array['{}'], array['cus_1']"))
                 .contains("Index Scan Backward using object_versions_object_idx").doesNotContain("Seq Scan on object_versions");
     }
 
