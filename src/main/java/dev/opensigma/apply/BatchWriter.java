@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,9 +29,13 @@ import javax.sql.DataSource;
  */
 final class BatchWriter {
 
-    /** Serializes writers (in this and other processes) that touch the same objects. */
-    private static final String LOCK_OBJECTS = """
-            select pg_advisory_xact_lock(hashtextextended(k, 0))
+    /**
+     * Serializes writers (in this and other processes) that touch the same objects, and switches
+     * the transaction to generic plans for the statements after it (see {@link #write(List)};
+     * set here to save a round trip per batch).
+     */
+    static final String LOCK_OBJECTS = """
+            select set_config('plan_cache_mode', 'force_generic_plan', true), pg_advisory_xact_lock(hashtextextended(k, 0))
             from (select distinct k from unnest(?::text[]) as k order by k) as keys""";
 
     private static final String INSERT_EVENTS = """
@@ -103,15 +106,15 @@ final class BatchWriter {
     }
 
     /**
-     * The batch's statements run as prepared statements whose parameters are arrays. PostgreSQL
+     * Applies the batch; outcomes come back in the batch's order. Throws if nothing was committed.
+     *
+     * <p>The batch's statements run as prepared statements whose parameters are arrays. PostgreSQL
      * would plan them anew on every execution (a custom plan, costed for the array's actual length,
      * always looks cheaper than the generic one), which for the per-type refresh statements cost
-     * more than executing them. Each is written so that its generic plan is good
-     * (BatchWriterPlanTest), so generic plans are used from the first execution.
+     * more than executing them: {@link #LOCK_OBJECTS} sets {@code plan_cache_mode} to
+     * {@code force_generic_plan} for the transaction. Each statement is written so that its generic
+     * plan is good (BatchWriterPlanTest).
      */
-    private static final String GENERIC_PLANS = "set local plan_cache_mode = force_generic_plan";
-
-    /** Applies the batch; outcomes come back in the batch's order. Throws if nothing was committed. */
     List<Outcome> write(List<Observation> batch) throws SQLException {
         long t = System.nanoTime();
         ApplyTimings.batch();
@@ -132,9 +135,6 @@ final class BatchWriter {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (Statement s = c.createStatement()) {
-                    s.execute(GENERIC_PLANS);
-                }
                 List<Outcome> outcomes = write(c, batch, childrenOf);
                 t = System.nanoTime();
                 c.commit();

@@ -59,6 +59,26 @@ class BatchWriterPlanTest {
                 .contains("Index Scan Backward using object_versions_object_idx").doesNotContain("Seq Scan on object_versions");
     }
 
+    @Test
+    void theBatchTransactionUsesGenericPlansFromItsFirstStatement() throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try (var lock = c.prepareStatement(BatchWriter.LOCK_OBJECTS)) {
+                lock.setArray(1, c.createArrayOf("text", new Object[] {"customer:cus_1"}));
+                lock.execute();
+            }
+            try (ResultSet rs = s.executeQuery("show plan_cache_mode")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("force_generic_plan");
+            }
+            c.rollback();
+            try (ResultSet rs = s.executeQuery("show plan_cache_mode")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("for that transaction only").isEqualTo("auto");
+            }
+        }
+    }
+
     /** The plan PostgreSQL caches for {@code sql} once it settles on a generic one (forced here). */
     private static String genericPlan(String sql, String arguments) throws SQLException {
         StringBuilder numbered = new StringBuilder();
