@@ -85,6 +85,27 @@ public final class Applier implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Submits every observation and waits until all are committed (for sources that read in pages:
+     * the backfill and the event feed). Throws the first failure; the others may have been committed.
+     */
+    public List<Outcome> applyAll(List<Observation> observations) throws InterruptedException {
+        List<CompletableFuture<Outcome>> pending = new ArrayList<>(observations.size());
+        for (Observation o : observations) {
+            pending.add(submit(o, Long.MAX_VALUE));
+        }
+        List<Outcome> outcomes = new ArrayList<>(pending.size());
+        for (CompletableFuture<Outcome> f : pending) {
+            try {
+                outcomes.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r
+                        : new ApplyFailedException("Could not apply: " + e.getCause(), e.getCause());
+            }
+        }
+        return outcomes;
+    }
+
     private void runWriter() {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {

@@ -56,6 +56,23 @@ public record Observation(
     }
 
     /**
+     * An object fetched from a child list ({@code /v1/invoices/in_1/lines}) at {@code observedAt}:
+     * filed like the children embedded in its parent.
+     */
+    public static Observation childSnapshot(JsonNode object, Instant observedAt, String account,
+                                            String parentType, String parentId) {
+        Observation o = snapshot(object, observedAt, account);
+        return new Observation(o.source, null, o.object, o.objectType, o.objectId, account, observedAt, o.deleted,
+                parentType, parentId);
+    }
+
+    /** The same observation filed under a connected account (for events read with {@code Stripe-Account}). */
+    public Observation withAccount(String connectedAccount) {
+        return new Observation(source, event, object, objectType, objectId, connectedAccount, validFrom, deleted,
+                parentType, parentId);
+    }
+
+    /**
      * The objects embedded in this one's lists (an invoice's {@code lines}, a subscription's
      * {@code items}, a charge's {@code refunds}, ...), each as a version of its own type observed
      * with this one: same time, same event, same source. Only the entries present are known (Stripe

@@ -20,9 +20,12 @@ import java.util.TreeSet;
  *   <li>the {@code previous_attributes} chain: B comes after A when B's previous attributes are
  *       A's values (the event that changed A into B);</li>
  *   <li>an {@code updated} timestamp, on objects that have one;</li>
- *   <li>the lifecycle: a {@code *.created} event first, a deletion last;</li>
+ *   <li>the lifecycle: a {@code *.created} event first, then a snapshot (no event), then other
+ *       events, a deletion last;</li>
  *   <li>the status progression of the object type (a draft invoice before an open one before a
  *       paid one; a payment intent's processing before succeeded, ...);</li>
+ *   <li>the event progression, for events that carry no {@code previous_attributes} (a charge's
+ *       {@code charge.succeeded} before {@code charge.refunded});</li>
  *   <li>finally the event id, so that even an undecidable tie is ordered the same way every time.</li>
  * </ol>
  * Signal 1 and 2 form a graph; the rest pick among versions the graph leaves unordered.
@@ -50,6 +53,18 @@ public final class VersionOrder {
                     "under_review", "won|lost"),
             "quote", List.of("draft", "open", "accepted|canceled"));
 
+    /**
+     * Events that carry no {@code previous_attributes} but follow each other in an object's life
+     * ({@code charge.succeeded} then {@code charge.refunded} in one second): later ones rank higher.
+     * Events not listed rank 0.
+     */
+    private static final Map<String, List<String>> EVENT_PROGRESSION = Map.of(
+            "charge", List.of("charge.pending", "charge.succeeded|charge.failed", "charge.captured", "charge.refunded"),
+            "invoice", List.of("invoice.created", "invoice.finalized", "invoice.paid|invoice.payment_failed",
+                    "invoice.payment_succeeded"),
+            "payment_intent", List.of("payment_intent.created", "payment_intent.processing",
+                    "payment_intent.amount_capturable_updated", "payment_intent.succeeded|payment_intent.payment_failed"));
+
     private VersionOrder() {
     }
 
@@ -72,6 +87,7 @@ public final class VersionOrder {
         Comparator<Integer> priority = Comparator
                 .<Integer>comparingInt(i -> phase(candidates.get(i)))
                 .thenComparingInt(i -> statusRank(candidates.get(i)))
+                .thenComparingInt(i -> eventRank(candidates.get(i)))
                 .thenComparing(i -> candidates.get(i).key());
         TreeSet<Integer> remaining = new TreeSet<>(priority);
         for (int i = 0; i < n; i++) {
@@ -149,29 +165,45 @@ public final class VersionOrder {
         return old.equals(actual);
     }
 
+    /**
+     * Creation first, deletion last, and a snapshot (fetched by the backfill, no event) before the
+     * events of its second: an event records a change made in that second, while a snapshot taken
+     * in the same second may show the state from just before it. Events that carry no
+     * {@code previous_attributes} ({@code charge.refunded}) would otherwise lose to a stale snapshot.
+     */
     private static int phase(Candidate c) {
         if (c.deleted()) {
-            return 2;
+            return 3;
         }
-        if (c.eventType() != null && c.eventType().endsWith(".created")) {
+        if (c.eventType() == null) {
+            return 1;
+        }
+        if (c.eventType().endsWith(".created")) {
             return 0;
         }
-        return 1;
+        return 2;
+    }
+
+    private static int eventRank(Candidate c) {
+        List<String> progression = EVENT_PROGRESSION.get(c.objectType());
+        return progression == null || c.eventType() == null ? 0 : rankIn(progression, c.eventType()) + 1;
     }
 
     private static int statusRank(Candidate c) {
         List<String> progression = STATUS_PROGRESSION.get(c.objectType());
         JsonNode status = c.data().get("status");
-        if (progression == null || status == null || !status.isTextual()) {
-            return 0;
-        }
+        return progression == null || status == null || !status.isTextual() ? 0 : Math.max(0, rankIn(progression, status.asText()));
+    }
+
+    /** The position of {@code value} in a progression whose steps list alternatives as "a|b"; -1 if absent. */
+    private static int rankIn(List<String> progression, String value) {
         for (int rank = 0; rank < progression.size(); rank++) {
             for (String name : progression.get(rank).split("\\|")) {
-                if (name.equals(status.asText())) {
+                if (name.equals(value)) {
                     return rank;
                 }
             }
         }
-        return 0;
+        return -1;
     }
 }

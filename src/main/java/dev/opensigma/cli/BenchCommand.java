@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure OpenSigma on this machine, on a fresh throw-away database.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Apply.class, BenchQueriesCommand.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Apply.class, BenchQueriesCommand.class,
+            BenchBackfillCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -14,7 +14,13 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             SearchCommand.class,
             ImportCommand.class,
+            BackfillCommand.class,
+            SyncCommand.class,
+            StatusCommand.class,
+            WebhooksCommand.class,
+            DemoCommand.class,
             BenchCommand.class,
+            SimulateCommand.class,
             SchemaDocsCommand.class,
             CommandLine.HelpCommand.class
         })

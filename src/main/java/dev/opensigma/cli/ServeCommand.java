@@ -1,11 +1,16 @@
 package dev.opensigma.cli;
 
+import dev.opensigma.ApiSync;
 import dev.opensigma.Server;
 import dev.opensigma.ServerSettings;
 import dev.opensigma.ingest.SignatureVerifier;
 import dev.opensigma.store.Database;
 import dev.opensigma.store.DatabaseUrl;
+import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.sync.WebhookSetup;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,6 +29,9 @@ import picocli.CommandLine.Spec;
             "Environment:",
             "  STRIPE_WEBHOOK_SECRET   signing secret(s) of the webhook endpoint, comma-separated (whsec_...)",
             "  OPENSIGMA_DIRECT_TOKEN  enables POST /direct with 'Authorization: Bearer <token>'",
+            "  STRIPE_API_KEY          also follow the account through the API: a first backfill (unless one",
+            "                          completed before) and polling of /v1/events (see 'backfill', 'sync')",
+            "  STRIPE_API_BASE         the API's URL (default https://api.stripe.com)",
             "  DATABASE_URL            an external PostgreSQL >= 14 instead of the embedded one"})
 final class ServeCommand implements Callable<Integer> {
 
@@ -50,25 +58,45 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest accepted request body. Default: ${DEFAULT-VALUE}")
     long maxBodyBytes;
 
+    @Option(names = "--poll-interval", defaultValue = "5",
+            description = "With STRIPE_API_KEY: seconds between reads of /v1/events. Default: ${DEFAULT-VALUE}")
+    int pollSeconds;
+
     @Override
     public Integer call() throws Exception {
-        ServerSettings settings = new ServerSettings(host, port,
-                SignatureVerifier.parseSecrets(System.getenv("STRIPE_WEBHOOK_SECRET")),
-                Optional.ofNullable(System.getenv("OPENSIGMA_DIRECT_TOKEN")).filter(t -> !t.isBlank()),
-                maxBodyBytes, writers, maxBatch, Duration.ofSeconds(20));
+        Optional<StripeApi> api;
+        try {
+            api = StripeApiOptions.configured() ? Optional.of(StripeApiOptions.fromEnvironment()) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         // Registered before anything starts, so a SIGTERM during start-up still stops what did start.
         AtomicReference<Database> openDb = new AtomicReference<>();
         AtomicReference<Server> openServer = new AtomicReference<>();
+        AtomicReference<ApiSync> openSync = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Optional.ofNullable(openSync.get()).ifPresent(ApiSync::close);
             Optional.ofNullable(openServer.get()).ifPresent(Server::close);
             Optional.ofNullable(openDb.get()).ifPresent(Database::close);
             stopped.countDown();
         }, "opensigma-shutdown"));
-        Database db = database.openMigrated(writers + 4);
+        Database db = database.openMigrated(writers + 8);
         openDb.set(db);
+        // Secrets from the environment, and those stored by 'webhooks setup'.
+        List<String> secrets = new ArrayList<>(SignatureVerifier.parseSecrets(System.getenv("STRIPE_WEBHOOK_SECRET")));
+        secrets.addAll(WebhookSetup.storedSecrets(db.dataSource()));
+        ServerSettings settings = new ServerSettings(host, port, secrets,
+                Optional.ofNullable(System.getenv("OPENSIGMA_DIRECT_TOKEN")).filter(t -> !t.isBlank()),
+                maxBodyBytes, writers, maxBatch, Duration.ofSeconds(20));
         Server server = Server.start(db, settings);
         openServer.set(server);
+        if (api.isPresent()) {
+            openSync.set(ApiSync.start(db.dataSource(), server.applier(), api.get(), new ApiSync.Settings(List.of(""),
+                    Duration.ofSeconds(pollSeconds), Duration.ofMinutes(5), true, 64)));
+        }
 
         var info = db.connectionInfo();
         PrintWriter out = spec.commandLine().getOut();
@@ -77,6 +105,9 @@ final class ServeCommand implements Callable<Integer> {
                 ? "disabled: set STRIPE_WEBHOOK_SECRET" : "verifying " + settings.webhookSecrets().size() + " secret(s)"));
         out.println("  POST /direct    " + (settings.directToken().isPresent() ? "enabled" : "disabled: set OPENSIGMA_DIRECT_TOKEN"));
         out.println("  GET  /health, GET /metrics");
+        out.println("Stripe API: " + api.map(a -> "following " + a.settings().baseUrl() + " with " + a.settings().key()
+                + " (first backfill unless one completed; /v1/events every " + pollSeconds + " s)")
+                .orElse("not used: set STRIPE_API_KEY to backfill and poll /v1/events"));
         out.println("Database: " + DatabaseUrl.redact(info.postgresUrl()) + " (schema " + db.schema() + ")");
         if (database.settings().databaseUrl().isEmpty()) {
             out.println("  full URL with password: ./opensigma db-url   (password file: "

@@ -176,7 +176,79 @@ public final class SchemaDocs {
                                 new Column("origin", "text", "`stripe-java` (from its model classes) or `observed`"
                                         + " (first seen in data)."),
                                 new Column("position", "integer", "Order in which the columns were added."),
-                                new Column("first_seen", "timestamptz", "When the column was added."))));
+                                new Column("first_seen", "timestamptz", "When the column was added."))),
+                new Relation("backfill_runs", "table",
+                        "One backfill (`opensigma backfill`): what was asked, and how it ended. `completed` only when"
+                                + " every range finished and the events since the start were replayed.",
+                        List.of(
+                                new Column("id", "bigint", "The run's number."),
+                                new Column("selection", "text", "The request (types, since, accounts); the same"
+                                        + " request resumes an unfinished run."),
+                                new Column("types", "text[]", "The list types copied."),
+                                new Column("since", "timestamptz", "Only objects created from then (null: all)."),
+                                new Column("until", "timestamptz", "Stripe's clock when the run began; later changes"
+                                        + " come from the event feed."),
+                                new Column("status", "text", "`running`, `completed` or `failed`."),
+                                new Column("tail_added", "boolean", "Whether the ranges of objects created since"
+                                        + " `until` were added (the last listing pass)."),
+                                new Column("started_at", "timestamptz", "When the run began."),
+                                new Column("finished_at", "timestamptz", "When it ended."),
+                                new Column("error", "text", "What failed, for a failed run."))),
+                new Relation("backfill_event_marks", "table",
+                        "Where each account's event feed stood when a run began; replayed from there at the end.",
+                        List.of(
+                                new Column("run_id", "bigint", "The run."),
+                                new Column("account", "text", "The account (`''` for the key's own)."),
+                                new Column("event_id", "text", "The newest event then (null: none)."),
+                                new Column("event_created", "timestamptz", "Its time."),
+                                new Column("replayed_at", "timestamptz", "When the events since were applied."))),
+                new Relation("backfill_ranges", "table",
+                        "The backfill's unit of work and checkpoint: a slice of one list, paged with a cursor.",
+                        List.of(
+                                new Column("id", "bigint", "The range's number."),
+                                new Column("run_id", "bigint", "The run."),
+                                new Column("account", "text", "The account (`''` for the key's own)."),
+                                new Column("list_type", "text", "The list (`charges`, `invoice_line_items`)."),
+                                new Column("variant", "integer", "Which parameter set of the list (prices: active,"
+                                        + " archived)."),
+                                new Column("parent_id", "text", "For a child list, the parent's id."),
+                                new Column("created_gte", "bigint", "Lower bound of `created` (unix seconds), or null."),
+                                new Column("created_lt", "bigint", "Upper bound of `created`, or null."),
+                                new Column("cursor", "text", "`starting_after` of the next page."),
+                                new Column("state", "text", "`pending`, `done` or `failed`."),
+                                new Column("pages", "integer", "Pages fetched."),
+                                new Column("objects", "bigint", "Objects stored."),
+                                new Column("error", "text", "Why it failed."),
+                                new Column("updated_at", "timestamptz", "Last progress."))),
+                new Relation("backfill_progress", "view",
+                        "Progress per run, account and list: ranges done and failed, pages, objects, errors.",
+                        List.of(
+                                new Column("run_id", "bigint", "The run."),
+                                new Column("account", "text", "The account."),
+                                new Column("list_type", "text", "The list."),
+                                new Column("ranges", "bigint", "Ranges in all."),
+                                new Column("ranges_done", "bigint", "Ranges finished."),
+                                new Column("ranges_failed", "bigint", "Ranges failed."),
+                                new Column("pages", "bigint", "Pages fetched."),
+                                new Column("objects", "numeric", "Objects stored."),
+                                new Column("last_progress_at", "timestamptz", "Last progress."),
+                                new Column("errors", "text", "Errors, if any."))),
+                new Relation("event_cursors", "table",
+                        "How far each account's event feed (`/v1/events`) has been read (`sync`, `serve`, backfills).",
+                        List.of(
+                                new Column("account", "text", "The account (`''` for the key's own); primary key."),
+                                new Column("event_id", "text", "The newest event read."),
+                                new Column("event_created", "timestamptz", "Its time."),
+                                new Column("updated_at", "timestamptz", "When the position moved."))),
+                new Relation("webhook_secrets", "table",
+                        "Webhook endpoints made by `opensigma webhooks setup`, with their signing secrets (not readable"
+                                + " by the read-only query role).",
+                        List.of(
+                                new Column("endpoint_id", "text", "Stripe's `we_...` id; primary key."),
+                                new Column("url", "text", "Where Stripe sends events."),
+                                new Column("secret", "text", "The signing secret (`whsec_...`)."),
+                                new Column("api_version", "text", "The endpoint's API version."),
+                                new Column("created_at", "timestamptz", "When it was set up."))));
     }
 
     /** OpenSigma's SQL functions other than the per-table {@code <table>_as_of}, sorted by name. */

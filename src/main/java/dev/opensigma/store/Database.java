@@ -34,7 +34,15 @@ public final class Database implements AutoCloseable {
             alter role %1$s set default_transaction_read_only = on;
             grant usage on schema %3$s to %1$s;
             grant select on all tables in schema %3$s to %1$s;
-            alter default privileges in schema %3$s grant select on tables to %1$s;""";
+            alter default privileges in schema %3$s grant select on tables to %1$s;
+            do $$
+            begin
+                -- Signing secrets are not for queries.
+                if to_regclass('%3$s.webhook_secrets') is not null then
+                    revoke all on %3$s.webhook_secrets from %1$s;
+                end if;
+            end
+            $$;""";
 
     private Database(HikariDataSource pool, ConnectionInfo connection, DatabaseSettings settings,
                      EmbeddedPostgresServer embedded) {
@@ -99,6 +107,9 @@ public final class Database implements AutoCloseable {
                 .createSchemas(true)
                 .locations("classpath:db/migration")
                 .validateMigrationNaming(true)
+                // A server just started or adopted, or a busy machine, can take a few seconds to answer.
+                .connectRetries(5)
+                .connectRetriesInterval(2)
                 .load()
                 .migrate();
         if (embedded != null) {

@@ -57,6 +57,21 @@ class VersionOrderTest {
     }
 
     @Test
+    void anEventWithoutPreviousAttributesComesAfterASnapshotOfTheSameSecond() {
+        // The backfill fetched the charge just before a refund made in the same second.
+        Candidate snapshot = c("snap_1", "charge", null, "{\"status\":\"succeeded\",\"amount_refunded\":0}", null);
+        Candidate refunded = c("evt_1", "charge", "charge.refunded", "{\"status\":\"succeeded\",\"amount_refunded\":500}", null);
+        assertThat(orderAllWays(List.of(snapshot, refunded))).containsExactly("snap_1", "evt_1");
+    }
+
+    @Test
+    void aRefundInTheSecondOfThePaymentComesAfterItThoughNeitherEventSaysSo() {
+        Candidate succeeded = c("evt_b", "charge", "charge.succeeded", "{\"status\":\"succeeded\",\"amount_refunded\":0}", null);
+        Candidate refunded = c("evt_a", "charge", "charge.refunded", "{\"status\":\"succeeded\",\"amount_refunded\":500}", null);
+        assertThat(orderAllWays(List.of(succeeded, refunded))).containsExactly("evt_b", "evt_a");
+    }
+
+    @Test
     void nestedPreviousAttributesCompareOnlyTheListedKeys() {
         Candidate before = c("evt_2", "customer", "customer.updated",
                 "{\"metadata\":{\"a\":\"1\",\"b\":\"old\"}}", null);

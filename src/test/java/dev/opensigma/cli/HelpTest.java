@@ -23,7 +23,15 @@ class HelpTest {
                 Arguments.of("search", List.of("--data-dir", "--schema", "--format", "--limit", "--type", "--include-deleted",
                         "TEXT")),
                 Arguments.of("import", List.of("--data-dir", "--schema", "FILE")),
-                Arguments.of("schema-docs", List.of("--output", "docs/schema.md")));
+                Arguments.of("schema-docs", List.of("--output", "docs/schema.md")),
+                Arguments.of("backfill", List.of("--types", "--since", "--account", "--connect", "--workers", "STRIPE_API_KEY")),
+                Arguments.of("sync", List.of("--interval", "--once", "STRIPE_API_KEY")),
+                Arguments.of("status", List.of("--data-dir", "--schema", "backfill_progress")),
+                Arguments.of("demo", List.of("--data-dir", "--port", "--scale")),
+
+                Arguments.of("simulate", List.of("--host", "--port", "--seed", "--scale", "--latency-ms", "--global-limit",
+                        "--test-global-limit", "--endpoint-limit", "--error-rate", "--rate-limit-rate",
+                        "--live-events-per-second", "--connected-accounts", "--api-key", "--deny-restricted")));
     }
 
     @ParameterizedTest
@@ -48,7 +56,8 @@ class HelpTest {
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("Usage: opensigma ");
-        for (String command : List.of("serve", "migrate", "db-url", "query", "search", "import", "schema-docs", "help")) {
+        for (String command : List.of("serve", "migrate", "db-url", "query", "search", "import", "schema-docs", "simulate",
+                "help")) {
             assertThat(r.out()).containsPattern("(?m)^  " + command + " ");
         }
         assertThat(r.err()).isEmpty();

@@ -1,0 +1,371 @@
+package dev.opensigma.backfill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.Observation;
+import dev.opensigma.stripe.api.AccessDeniedException;
+import dev.opensigma.stripe.api.ApiResponse;
+import dev.opensigma.stripe.api.Param;
+import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.stripe.api.StripeApiException;
+import dev.opensigma.sync.EventCursors;
+import dev.opensigma.sync.EventFeed;
+import dev.opensigma.sync.FeedExpiredException;
+import dev.opensigma.sync.FeedPosition;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies an account through its list endpoints; see the package description. Each page is
+ * written through the apply path as snapshots observed when Stripe answered, and checkpointed
+ * with its range, so a killed run repeats at most the pages that were in flight.
+ */
+public final class Backfill {
+
+    private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+
+    /** Stripe launched in 2011: nothing is older, so an open-ended range can be halved from here. */
+    static final long STRIPE_EPOCH = 1_293_840_000L;
+    private static final int PAGE = 100;
+
+    /** How it ended. {@code errors} is empty exactly when {@code completed}. */
+    public record Result(long runId, boolean resumed, boolean completed, long objects, long pages,
+                         long eventsReplayed, List<String> errors) {
+    }
+
+    private final StripeApi api;
+    private final Applier applier;
+    private final BackfillStore store;
+    private final EventFeed feed;
+    private final EventCursors cursors;
+    private final BackfillProgress progress = new BackfillProgress();
+
+    public Backfill(StripeApi api, Applier applier, DataSource dataSource) {
+        this.api = api;
+        this.applier = applier;
+        this.store = new BackfillStore(dataSource);
+        this.feed = new EventFeed(api, applier);
+        this.cursors = new EventCursors(dataSource);
+    }
+
+    public BackfillProgress progress() {
+        return progress;
+    }
+
+    public Result run(BackfillRequest request) throws InterruptedException, SQLException, StripeApiException {
+        List<ListableType> types = ListableTypes.select(request.types());
+        BackfillStore.Run run = resumeOrStart(request, types);
+        Connection lock = store.lockRun(run.id());
+        if (lock == null) {
+            throw new IllegalStateException("Another backfill process is working on run " + run.id()
+                    + " (the same request). Wait for it to finish, or stop it first.");
+        }
+        try {
+            log.info("{} backfill run {} of {}", run.resumed() ? "Resuming" : "Starting", run.id(),
+                    types.size() == ListableTypes.all().size() ? "every listable type"
+                            : types.stream().map(ListableType::name).collect(Collectors.joining(", ")));
+            RunWork work = new RunWork(run, types, request.workers());
+            List<String> errors = work.execute();
+            if (errors.isEmpty()) {
+                // Objects created while the run listed are in the event feed only if Stripe sends
+                // events for them; balance transactions and open checkout sessions get none. One
+                // last pass lists what was created since the run began.
+                store.addTailOnce(run.id(), tailRanges(run, types));
+                RunWork tail = new RunWork(run, types, request.workers());
+                errors = tail.execute();
+                work.add(tail);
+            }
+            long replayed = 0;
+            if (errors.isEmpty()) {
+                replayed = replayEvents(run, errors);
+            }
+            store.finishRun(run.id(), errors.isEmpty(), errors.isEmpty() ? null : String.join("\n", errors));
+            return new Result(run.id(), run.resumed(), errors.isEmpty(), work.objects(), work.pages(), replayed, errors);
+        } finally {
+            BackfillStore.unlock(lock, run.id());
+        }
+    }
+
+    private BackfillStore.Run resumeOrStart(BackfillRequest request, List<ListableType> types)
+            throws SQLException, StripeApiException, InterruptedException {
+        Optional<BackfillStore.Run> unfinished = store.findResumable(request.selection());
+        if (unfinished.isPresent()) {
+            store.reopen(unfinished.get().id());
+            return unfinished.get();
+        }
+        List<String> accounts = new ArrayList<>();
+        if (request.account() != null) {
+            accounts.add(request.account());
+        } else {
+            accounts.add("");
+            if (request.connect()) {
+                accounts.addAll(connectedAccounts());
+            }
+        }
+        // Mark where each feed stands before listing anything: what changes from here on is replayed at the end.
+        List<BackfillStore.Mark> marks = new ArrayList<>();
+        Instant until = null;
+        for (String account : accounts) {
+            EventFeed.Probe probe = feed.probe(account);
+            until = until == null || probe.at().isAfter(until) ? probe.at() : until;
+            marks.add(new BackfillStore.Mark(account, probe.newest().map(FeedPosition::eventId).orElse(null),
+                    probe.newest().map(FeedPosition::created).orElse(null), false));
+        }
+        Long since = request.since() == null ? null : request.since().getEpochSecond();
+        long end = until.getEpochSecond() + 1;
+        List<Range> ranges = new ArrayList<>();
+        for (String account : accounts) {
+            for (ListableType t : types) {
+                if (t.isChild() || (t.platformOnly() && !account.isEmpty())) {
+                    continue;
+                }
+                for (int v = 0; v < t.variants().size(); v++) {
+                    ranges.add(t.createdFilter() ? Range.fresh(account, t.name(), v, null, since, end)
+                            : Range.fresh(account, t.name(), v, null, null, null));
+                }
+            }
+        }
+        return store.createRun(request.selection(), types.stream().map(ListableType::name).toList(), request.since(),
+                until, marks, ranges);
+    }
+
+    /** One range per account, list and variant, of objects created since the run began. */
+    private List<Range> tailRanges(BackfillStore.Run run, List<ListableType> types) throws SQLException {
+        long from = run.until().getEpochSecond(); // the run's last second again: what was created in it after its lists
+        List<Range> ranges = new ArrayList<>();
+        for (BackfillStore.Mark mark : store.marks(run.id())) {
+            for (ListableType t : types) {
+                if (t.isChild() || !t.createdFilter() || (t.platformOnly() && !mark.account().isEmpty())) {
+                    continue;
+                }
+                for (int v = 0; v < t.variants().size(); v++) {
+                    ranges.add(Range.fresh(mark.account(), t.name(), v, null, from, null));
+                }
+            }
+        }
+        return ranges;
+    }
+
+    /** Every connected account the key can see, for {@code --connect}. */
+    private List<String> connectedAccounts() throws StripeApiException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        api.pageThrough("/v1/accounts", List.of(), null, page -> {
+            page.body().path("data").forEach(account -> ids.add(account.path("id").asText()));
+            return true;
+        });
+        log.info("Found {} connected account(s)", ids.size());
+        return ids;
+    }
+
+    /** Applies what the event feeds recorded since the marks, then records the feeds' positions. */
+    private long replayEvents(BackfillStore.Run run, List<String> errors) throws SQLException, InterruptedException {
+        long replayed = 0;
+        for (BackfillStore.Mark mark : store.marks(run.id())) {
+            if (mark.replayed()) {
+                continue;
+            }
+            try {
+                // Never read before: take every event Stripe still keeps (it covers the mark, and
+                // brings the last 30 days' deletions, which no list shows). Else from the mark.
+                boolean firstRead = cursors.read(mark.account()).isEmpty();
+                EventFeed.Read read = firstRead || mark.eventId() == null ? feed.readAll(mark.account())
+                        : feed.readAfter(mark.account(), new FeedPosition(mark.eventId(), mark.eventCreated()));
+                if (read.newest() != null) {
+                    cursors.advance(mark.account(), read.newest());
+                }
+                store.markReplayed(run.id(), mark.account());
+                replayed += read.events();
+                log.info("Replayed {} event(s) created during the backfill{}", read.events(),
+                        mark.account().isEmpty() ? "" : " of " + mark.account());
+            } catch (StripeApiException | FeedExpiredException e) {
+                errors.add("Could not replay the events created during the backfill"
+                        + (mark.account().isEmpty() ? "" : " of " + mark.account()) + ": " + e.getMessage());
+            }
+        }
+        return replayed;
+    }
+
+    /** The ranges of one run and the workers that page them. */
+    private final class RunWork {
+        private final BackfillStore.Run run;
+        private final Map<String, ListableType> selected;
+        private final int workers;
+        private final WorkQueue queue;
+        private final List<String> errors = new CopyOnWriteArrayList<>();
+        /** Types Stripe refused (403): their other ranges fail without asking again. */
+        private final Map<String, String> refused = new ConcurrentHashMap<>();
+        private volatile String fatal;
+        private final LongAdder objects = new LongAdder();
+        private final LongAdder pages = new LongAdder();
+
+        RunWork(BackfillStore.Run run, List<ListableType> types, int workers) {
+            this.run = run;
+            this.selected = types.stream().collect(Collectors.toMap(ListableType::name, t -> t));
+            this.workers = workers;
+            this.queue = new WorkQueue(store, run.id(), progress, api.settings().endpointPerSecond(), api::latencySeconds);
+        }
+
+        long objects() {
+            return objects.sum();
+        }
+
+        /** Counts another pass's work as this one's. */
+        void add(RunWork other) {
+            objects.add(other.objects());
+            pages.add(other.pages());
+        }
+
+        long pages() {
+            return pages.sum();
+        }
+
+        List<String> execute() throws InterruptedException {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                threads.add(Thread.ofVirtual().name("backfill-" + i).start(this::work));
+            }
+            try {
+                for (Thread t : threads) {
+                    t.join();
+                }
+            } catch (InterruptedException e) {
+                threads.forEach(Thread::interrupt);
+                throw e;
+            }
+            if (fatal != null) {
+                errors.addFirst(fatal);
+            }
+            return List.copyOf(errors);
+        }
+
+        private void work() {
+            try {
+                Range range;
+                while (fatal == null && (range = queue.take()) != null) {
+                    Range next = null;
+                    Range split = null;
+                    try {
+                        String refusal = refused.get(range.listType());
+                        if (refusal != null) {
+                            fail(range, refusal, false);
+                        } else {
+                            Range[] outcome = page(range);
+                            next = outcome[0];
+                            split = outcome[1];
+                        }
+                    } catch (AccessDeniedException e) {
+                        String message = "Listing " + range.listType() + " was refused: " + e.getMessage();
+                        if (e.status() == 401) {
+                            fatal = message;
+                        } else if (refused.putIfAbsent(range.listType(), message) == null) {
+                            errors.add(message);
+                        }
+                        fail(range, message, false);
+                    } catch (StripeApiException | RuntimeException | SQLException e) {
+                        fail(range, "Listing " + range.listType() + (range.parentId() == null ? "" : " of " + range.parentId())
+                                + " failed: " + e.getMessage(), true);
+                    } finally {
+                        queue.done(range, next, split);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void fail(Range range, String message, boolean report) {
+            log.warn("{}", message);
+            if (report) {
+                errors.add(message);
+            }
+            progress.failed(range.listType());
+            try {
+                store.rangeFailed(range, message);
+            } catch (SQLException e) {
+                log.warn("Could not record the failure of range {}: {}", range.id(), e.getMessage());
+            }
+        }
+
+        /** Fetches, applies and checkpoints one page; returns {the range to continue or null, a split or null}. */
+        private Range[] page(Range range) throws StripeApiException, InterruptedException, SQLException {
+            ListableType type = selected.containsKey(range.listType()) ? selected.get(range.listType())
+                    : ListableTypes.byName(range.listType());
+            List<Param> params = new ArrayList<>(type.paramsFor(range.variant(), range.parentId()));
+            params.add(Param.of("limit", PAGE));
+            if (range.createdGte() != null) {
+                params.add(Param.of("created[gte]", range.createdGte()));
+            }
+            if (range.createdLt() != null) {
+                params.add(Param.of("created[lt]", range.createdLt()));
+            }
+            if (range.cursor() != null) {
+                params.add(Param.of("starting_after", range.cursor()));
+            }
+            String account = range.account().isEmpty() ? null : range.account();
+            ApiResponse answer;
+            try {
+                answer = api.get(type.pathFor(range.parentId()), params, account);
+            } catch (StripeApiException e) {
+                if (type.isChild() && e.notFound()) {
+                    // The parent was deleted after it was listed: its deletion comes through the
+                    // event feed, and it has no children left to list.
+                    log.debug("{} of {} is gone ({}); nothing to list", type.name(), range.parentId(), e.getMessage());
+                    Range gone = range.advanced(range.cursor(), 0, range.lastCreated());
+                    store.savePage(run.id(), gone, true, null, List.of());
+                    progress.page(range.listType(), 0, true);
+                    return new Range[] {null, null};
+                }
+                throw e;
+            }
+            JsonNode data = answer.body().path("data");
+            boolean hasMore = answer.body().path("has_more").asBoolean(false) && !data.isEmpty();
+
+            List<Observation> observations = new ArrayList<>(data.size());
+            List<Range> children = new ArrayList<>();
+            List<ListableType> childTypes = selected.values().stream()
+                    .filter(c -> c.isChild() && c.parent().type().equals(type.name())).toList();
+            String parentObjectType = type.isChild() ? ListableTypes.byName(type.parent().type()).objectType() : null;
+            for (JsonNode object : data) {
+                observations.add(type.isChild()
+                        ? Observation.childSnapshot(object, answer.answeredAt(), account, parentObjectType, range.parentId())
+                        : Observation.snapshot(object, answer.answeredAt(), account));
+                for (ListableType child : childTypes) {
+                    if (child.needsFetching(object)) {
+                        children.add(Range.fresh(range.account(), child.name(), 0, object.path("id").asText(), null, null));
+                    }
+                }
+            }
+            applier.applyAll(observations);
+
+            JsonNode last = data.isEmpty() ? null : data.get(data.size() - 1);
+            Range next = range.advanced(last == null ? range.cursor() : last.path("id").asText(), data.size(),
+                    last == null ? range.lastCreated() : Long.valueOf(last.path("created").asLong()));
+            Range split = null;
+            if (hasMore && type.createdFilter() && next.lastCreated() != null && queue.wantsMoreRanges(next)) {
+                long lower = next.createdGte() != null ? next.createdGte() : STRIPE_EPOCH;
+                long mid = lower + (next.lastCreated() - lower) / 2;
+                if (mid > lower && mid < next.lastCreated()) {
+                    split = Range.fresh(range.account(), range.listType(), range.variant(), null, next.createdGte(), mid);
+                    next = next.startingFrom(mid);
+                }
+            }
+            Range storedSplit = store.savePage(run.id(), next, !hasMore, split, children);
+            objects.add(data.size());
+            pages.increment();
+            progress.page(range.listType(), data.size(), !hasMore);
+            return new Range[] {hasMore ? next : null, storedSplit};
+        }
+    }
+}

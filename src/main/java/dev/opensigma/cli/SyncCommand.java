@@ -1,0 +1,82 @@
+package dev.opensigma.cli;
+
+import dev.opensigma.ApiSync;
+import dev.opensigma.apply.Applier;
+import dev.opensigma.backfill.Backfill;
+import dev.opensigma.store.Database;
+import dev.opensigma.stripe.ObjectTypes;
+import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.sync.EventPoller;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = {"Stay current without a public URL: import every event Stripe still keeps (/v1/events,"
+                + " up to 30 days), then poll for new ones every few seconds. Events that also arrive by webhook are"
+                + " stored once.",
+            "If the stored position is older than Stripe's 30-day retention, says so and reconciles with a backfill.",
+            "",
+            "Environment:",
+            StripeApiOptions.ENVIRONMENT_HELP})
+final class SyncCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Option(names = "--interval", defaultValue = "5", description = "Seconds between polls. Default: ${DEFAULT-VALUE}")
+    int intervalSeconds;
+
+    @Option(names = "--once", description = "Read the feed once and exit (for cron jobs and scripts).")
+    boolean once;
+
+    @Option(names = "--account", paramLabel = "acct_...", description = "Also follow this connected account (repeatable).")
+    List<String> connected = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        StripeApi api;
+        try {
+            if (intervalSeconds < 1) {
+                throw new IllegalArgumentException("--interval must be at least 1 second");
+            }
+            api = StripeApiOptions.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        List<String> accounts = new ArrayList<>(List.of(""));
+        accounts.addAll(connected);
+        ApiSync.Settings settings = new ApiSync.Settings(accounts, Duration.ofSeconds(intervalSeconds),
+                Duration.ofMinutes(5), false, 64);
+        try (Database db = database.openMigrated(8);
+             Applier applier = new Applier(db.dataSource(), 2, 500, 10_000, outcomes -> { }).start(ObjectTypes.WELL_KNOWN)) {
+            EventPoller poller = ApiSync.poller(db.dataSource(), applier, api, settings, new Backfill(api, applier, db.dataSource()));
+            EventPoller.Pass first = poller.pollOnce();
+            out.printf("Read %,d event(s) from %s: %,d new, %,d already stored.%n", first.events(),
+                    api.settings().baseUrl(), first.applied(), first.duplicates());
+            out.flush();
+            if (once) {
+                return 0;
+            }
+            out.println("Polling every " + intervalSeconds + " s; Ctrl-C to stop.");
+            out.flush();
+            poller.start();
+            Thread.currentThread().join();
+            return 0;
+        }
+    }
+}

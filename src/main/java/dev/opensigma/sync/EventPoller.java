@@ -1,0 +1,151 @@
+package dev.opensigma.sync;
+
+import dev.opensigma.stripe.api.AccessDeniedException;
+import dev.opensigma.stripe.api.StripeApiException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the copy current by reading each account's event feed every few seconds. The first read
+ * of an account imports every event Stripe still keeps (up to 30 days); later reads take what is
+ * newer than the stored position, and now and then re-read a short overlap, because Stripe's list
+ * can show an event a little after newer ones. Events that also arrive by webhook are recognised
+ * by their id and stored once.
+ */
+public final class EventPoller implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPoller.class);
+
+    /** Repairs an account whose feed position fell out of Stripe's retention (a backfill). */
+    @FunctionalInterface
+    public interface Reconciler {
+        void reconcile(String account, String reason) throws Exception;
+    }
+
+    /** One pass over the accounts: events applied and duplicates seen. */
+    public record Pass(long events, long applied, long duplicates) {
+    }
+
+    private final EventFeed feed;
+    private final EventCursors cursors;
+    private final List<String> accounts;
+    private final Duration interval;
+    private final Duration overlap;
+    private final Reconciler reconciler;
+    private volatile boolean running = true;
+    private Thread thread;
+    private int passes;
+
+    /**
+     * @param accounts "" for the key's own account, plus connected account ids
+     * @param overlap  how far back every tenth pass re-reads the feed
+     */
+    public EventPoller(EventFeed feed, EventCursors cursors, List<String> accounts, Duration interval, Duration overlap,
+                       Reconciler reconciler) {
+        this.feed = feed;
+        this.cursors = cursors;
+        this.accounts = List.copyOf(accounts);
+        this.interval = interval;
+        this.overlap = overlap;
+        this.reconciler = reconciler;
+    }
+
+    /** Reads every account's feed once. */
+    public Pass pollOnce() throws InterruptedException, SQLException, StripeApiException {
+        long events = 0;
+        long applied = 0;
+        long duplicates = 0;
+        boolean sweep = passes++ % 10 == 0;
+        for (String account : accounts) {
+            EventFeed.Read read = pollAccount(account, sweep);
+            events += read.events();
+            applied += read.applied();
+            duplicates += read.duplicates();
+        }
+        return new Pass(events, applied, duplicates);
+    }
+
+    private EventFeed.Read pollAccount(String account, boolean sweep) throws InterruptedException, SQLException, StripeApiException {
+        Optional<FeedPosition> position = cursors.read(account);
+        EventFeed.Read read;
+        if (position.isEmpty()) {
+            read = feed.readAll(account);
+            log.info("Imported {} event(s) still kept by Stripe{}", read.events(), label(account));
+        } else {
+            try {
+                read = feed.readAfter(account, position.get());
+                if (sweep) {
+                    Instant since = position.get().created().minus(overlap);
+                    EventFeed.Read late = feed.sweep(account, since);
+                    if (late.applied() > 0) {
+                        log.info("Found {} event(s) that appeared late in the feed{}", late.applied(), label(account));
+                    }
+                    read = new EventFeed.Read(read.newest(), read.events() + late.events(), read.applied() + late.applied(),
+                            read.duplicates() + late.duplicates());
+                }
+            } catch (FeedExpiredException e) {
+                log.warn("{}", e.getMessage());
+                try {
+                    reconciler.reconcile(account, e.getMessage());
+                } catch (InterruptedException ie) {
+                    throw ie;
+                } catch (Exception re) {
+                    log.error("Reconciling{} with a backfill failed: {}", label(account), re.getMessage());
+                }
+                return new EventFeed.Read(null, 0, 0, 0);
+            }
+        }
+        if (read.newest() != null) {
+            cursors.advance(account, read.newest());
+        }
+        return read;
+    }
+
+    /** Polls in the background until closed. Errors are logged and retried at the next interval. */
+    public EventPoller start() {
+        thread = Thread.ofPlatform().name("event-poller").daemon(true).start(() -> {
+            while (running) {
+                try {
+                    Pass pass = pollOnce();
+                    if (pass.applied() > 0) {
+                        log.debug("Polled {} event(s), {} new", pass.events(), pass.applied());
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (AccessDeniedException e) {
+                    log.error("Polling /v1/events was refused: {}", e.getMessage());
+                } catch (StripeApiException | SQLException | RuntimeException e) {
+                    log.warn("Polling /v1/events failed, retrying in {} s: {}", interval.toSeconds(), e.getMessage());
+                }
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return this;
+    }
+
+    private static String label(String account) {
+        return account.isEmpty() ? "" : " of " + account;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

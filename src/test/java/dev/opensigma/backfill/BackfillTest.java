@@ -1,0 +1,187 @@
+package dev.opensigma.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opensigma.apply.Applier;
+import dev.opensigma.sim.ServedRequest;
+import dev.opensigma.sim.SimObject;
+import dev.opensigma.sim.SimulatorSettings;
+import dev.opensigma.store.Database;
+import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.support.SimulatedStripe;
+import dev.opensigma.support.SimulatedStripe.Key;
+import dev.opensigma.support.TestDatabase;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backfill against the simulator over real HTTP into the embedded PostgreSQL: everything the
+ * simulator holds ends up stored, with equal JSON.
+ */
+class BackfillTest {
+
+    private SimulatedStripe stripe;
+    private Database db;
+    private Applier applier;
+
+    @BeforeEach
+    void start() throws Exception {
+        stripe = new SimulatedStripe(SimulatorSettings.fast().withSeed(7).withConnectedAccounts(2));
+        db = TestDatabase.fresh();
+        applier = SimulatedStripe.applier(db);
+    }
+
+    @AfterEach
+    void stop() {
+        applier.close();
+        db.close();
+        stripe.close();
+    }
+
+    @Test
+    void copiesEveryObjectOfEveryAccountWithEqualJson() throws Exception {
+        Backfill.Result result = new Backfill(stripe.api(), applier, db.dataSource())
+                .run(new BackfillRequest(List.of(), null, null, true, 16));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.completed()).isTrue();
+        assertThat(stripe.differences(db)).isEmpty();
+
+        Map<Key, SimObject> truth = stripe.truth();
+        Map<String, Long> perAccount = truth.entrySet().stream().filter(e -> !e.getValue().deleted())
+                .collect(Collectors.groupingBy(e -> e.getKey().account(), Collectors.counting()));
+        assertThat(perAccount).as("objects per account").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(TestDatabase.rows(db, "select status from backfill_runs")).containsExactly(List.of("completed"));
+
+        // Defaults that hide data did not: canceled subscriptions and archived prices are there.
+        assertThat(TestDatabase.count(db, "select count(*) from subscriptions where data->>'status' = 'canceled'")).isPositive();
+        assertThat(TestDatabase.count(db, "select count(*) from prices where not (data->>'active')::boolean")).isPositive();
+        // Invoices with more than 10 lines have them all.
+        List<List<String>> longInvoices = TestDatabase.rows(db, """
+                select id, (data->'lines'->>'total_count')::int from invoices
+                where (data->'lines'->>'has_more')::boolean""");
+        assertThat(longInvoices).isNotEmpty();
+        for (List<String> invoice : longInvoices) {
+            assertThat(TestDatabase.count(db, "select count(*) from objects where object_type = 'line_item' and parent_id = ?",
+                    invoice.get(0))).as("lines of " + invoice.get(0)).isEqualTo(Long.parseLong(invoice.get(1)));
+        }
+        // Connected accounts' rows carry their account.
+        for (String account : stripe.simulator().connectedAccountIds()) {
+            assertThat(TestDatabase.count(db, "select count(*) from objects where account = ?", account))
+                    .as("objects of " + account).isPositive();
+        }
+    }
+
+    @Test
+    void deletionsWithinTheEventRetentionAreSeenThroughEvents() throws Exception {
+        Backfill.Result result = new Backfill(stripe.api(), applier, db.dataSource())
+                .run(new BackfillRequest(List.of(), null, null, false, 16));
+        assertThat(result.completed()).isTrue();
+
+        Map<Key, SimObject> truth = stripe.truth();
+        Map<Key, SimulatedStripe.Stored> stored = SimulatedStripe.stored(db);
+        Set<String> deletedByEvent = deletionEvents();
+        long seen = 0;
+        for (Map.Entry<Key, SimObject> e : truth.entrySet()) {
+            if (!e.getValue().deleted() || !e.getKey().account().isEmpty()) {
+                continue;
+            }
+            if (deletedByEvent.contains(e.getKey().id())) {
+                assertThat(stored.get(e.getKey())).as("deleted " + e.getKey()).isNotNull()
+                        .extracting(SimulatedStripe.Stored::deleted).isEqualTo(true);
+                seen++;
+            }
+        }
+        assertThat(seen).as("deletions within the last 30 days in the simulated account").isPositive();
+    }
+
+    @Test
+    void aChangeMadeWhileTheBackfillRunsIsThereAtTheEnd() throws Exception {
+        StripeApi api = stripe.api(SimulatedStripe.KEY, 200, 50, 10);
+        Backfill backfill = new Backfill(api, applier, db.dataSource());
+        Thread changes = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 20; i++) {
+                stripe.simulator().generateActivity(10);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        Backfill.Result result = backfill.run(new BackfillRequest(List.of(), null, null, true, 16));
+        changes.join();
+        assertThat(result.errors()).isEmpty();
+        // Changes after the run's replay are the poller's job; replay once more what came after.
+        assertThat(result.completed()).isTrue();
+        assertThat(result.eventsReplayed()).isPositive();
+        new dev.opensigma.sync.EventFeed(api, applier).readAfter("",
+                new dev.opensigma.sync.EventCursors(db.dataSource()).read("").orElseThrow());
+        // Including what no event announces (balance transactions, open checkout sessions and
+        // their line items): the run's last pass lists what was created since it began.
+        assertThat(stripe.differences(db)).isEmpty();
+    }
+
+    @Test
+    void aRerunOfACompletedRequestStartsANewRunAndAFailedOneResumes() throws Exception {
+        // A client that gives up at the first 5xx, against a simulator that fails 15% of requests.
+        try (SimulatedStripe flaky = new SimulatedStripe(SimulatorSettings.fast().withSeed(7).withErrorRate(0.15)
+                .withConnectedAccounts(0))) {
+            StripeApi impatient = flaky.api(SimulatedStripe.KEY, 10_000, 10_000, 1);
+            Backfill.Result failed = null;
+            for (int attempt = 0; failed == null; attempt++) {
+                try {
+                    failed = new Backfill(impatient, applier, db.dataSource())
+                            .run(new BackfillRequest(List.of(), null, null, false, 8));
+                } catch (dev.opensigma.stripe.api.StripeApiException e) {
+                    // The first request (where the feed stands) failed before the run began; try again.
+                    assertThat(attempt).isLessThan(10);
+                }
+            }
+            assertThat(failed.completed()).isFalse();
+            assertThat(failed.errors()).isNotEmpty().allSatisfy(e -> assertThat(e).contains("500"));
+            assertThat(TestDatabase.rows(db, "select status from backfill_runs")).containsExactly(List.of("failed"));
+
+            int requestsBefore = flaky.simulator().requests().size();
+            Backfill.Result resumed = new Backfill(flaky.api(), applier, db.dataSource())
+                    .run(new BackfillRequest(List.of(), null, null, false, 8));
+            assertThat(resumed.resumed()).isTrue();
+            assertThat(resumed.runId()).isEqualTo(failed.runId());
+            assertThat(resumed.completed()).isTrue();
+            assertThat(flaky.differences(db)).isEmpty();
+
+            // Finished ranges were not fetched again: every successful list request of the
+            // first run that is repeated in the second was the page that failed.
+            Map<String, Integer> firstRun = new HashMap<>();
+            List<ServedRequest> all = flaky.simulator().requests();
+            for (ServedRequest r : all.subList(0, requestsBefore)) {
+                if (r.status() == 200 && !r.path().equals("/v1/events")) {
+                    firstRun.merge(r.path() + "?" + r.query(), 1, Integer::sum);
+                }
+            }
+            long refetched = all.subList(requestsBefore, all.size()).stream()
+                    .filter(r -> !r.path().equals("/v1/events") && firstRun.containsKey(r.path() + "?" + r.query())).count();
+            assertThat(refetched).as("successful pages fetched again").isZero();
+        }
+    }
+
+    private Set<String> deletionEvents() throws Exception {
+        Set<String> ids = new java.util.HashSet<>();
+        stripe.api().pageThrough("/v1/events", List.of(), null, page -> {
+            for (JsonNode event : page.body().path("data")) {
+                if (event.path("type").asText().endsWith(".deleted")) {
+                    ids.add(event.path("data").path("object").path("id").asText());
+                }
+            }
+            return true;
+        });
+        return ids;
+    }
+}

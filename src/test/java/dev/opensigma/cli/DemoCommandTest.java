@@ -1,0 +1,52 @@
+package dev.opensigma.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opensigma.store.Database;
+import dev.opensigma.store.DatabaseSettings;
+import dev.opensigma.support.TestDatabase;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code demo} end to end, as a newcomer runs it: simulator, embedded PostgreSQL of its own,
+ * webhook endpoint, backfill, first poll; then it says where to look.
+ */
+class DemoCommandTest {
+
+    @Test
+    void theDemoCopiesTheSimulatedAccountAndSaysWhereToLook() throws Exception {
+        Path dataDir = Path.of("target", "demo-test").toAbsolutePath();
+        if (Files.exists(dataDir)) {
+            try (var paths = Files.walk(dataDir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        int port;
+        int simulatorPort;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            port = a.getLocalPort();
+            simulatorPort = b.getLocalPort();
+        }
+        Cli.Result result = Cli.run("demo", "--data-dir", dataDir.toString(), "--port", String.valueOf(port),
+                "--simulator-port", String.valueOf(simulatorPort), "--exit-when-ready");
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("Backfill completed").contains("./opensigma query --data-dir " + dataDir)
+                .contains("http://127.0.0.1:" + simulatorPort).contains("/webhooks");
+
+        try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, "stripe"), 2)) {
+            assertThat(TestDatabase.count(db, "select count(*) from customers")).isPositive();
+            assertThat(TestDatabase.count(db, "select count(*) from charges")).isPositive();
+            assertThat(TestDatabase.count(db, "select count(*) from subscriptions")).isPositive();
+            assertThat(TestDatabase.count(db, "select count(*) from events")).isPositive();
+            assertThat(TestDatabase.rows(db, "select status from backfill_runs")).containsExactly(List.of("completed"));
+        }
+    }
+}

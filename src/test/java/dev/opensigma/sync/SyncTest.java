@@ -1,0 +1,119 @@
+package dev.opensigma.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opensigma.ApiSync;
+import dev.opensigma.Server;
+import dev.opensigma.ServerSettings;
+import dev.opensigma.apply.Applier;
+import dev.opensigma.backfill.Backfill;
+import dev.opensigma.sim.SimulatorSettings;
+import dev.opensigma.store.Database;
+import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.support.SimulatedStripe;
+import dev.opensigma.support.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Staying current through /v1/events and webhooks, against the simulator. */
+class SyncTest {
+
+    private SimulatedStripe stripe;
+    private Database db;
+
+    @BeforeEach
+    void start() {
+        stripe = new SimulatedStripe(SimulatorSettings.fast().withSeed(11).withConnectedAccounts(0));
+        db = TestDatabase.fresh();
+    }
+
+    @AfterEach
+    void stop() {
+        db.close();
+        stripe.close();
+    }
+
+    @Test
+    void theFirstPollImportsEveryRetainedEventAndLaterPollsOnlyNewOnes() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            EventPoller poller = poller(api, applier);
+            EventPoller.Pass first = poller.pollOnce();
+            long retained = TestDatabase.count(db, "select count(*) from events");
+            assertThat(first.events()).isPositive().isEqualTo(retained);
+            assertThat(TestDatabase.count(db, "select count(*) from events where source = 'poll'")).isEqualTo(retained);
+
+            stripe.simulator().generateActivity(25);
+            EventPoller.Pass second = poller.pollOnce();
+            assertThat(second.applied()).isPositive();
+            long now = TestDatabase.count(db, "select count(*) from events");
+            assertThat(now).isEqualTo(retained + second.applied());
+            assertThat(poller.pollOnce().applied()).as("nothing new").isZero();
+            // The newest event's object is stored as the simulator holds it.
+            String newest = new EventCursors(db.dataSource()).read("").orElseThrow().eventId();
+            assertThat(TestDatabase.count(db, "select count(*) from events where id = ?", newest)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPositionOlderThanStripesRetentionIsReportedAndReconciledWithABackfill() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            new EventCursors(db.dataSource()).advance("", new FeedPosition("evt_gone", Instant.now().minus(Duration.ofDays(40))));
+            poller(api, applier).pollOnce();
+            assertThat(TestDatabase.rows(db, "select status from backfill_runs")).containsExactly(List.of("completed"));
+            assertThat(stripe.differences(db)).isEmpty();
+            assertThat(new EventCursors(db.dataSource()).read("").orElseThrow().eventId()).isNotEqualTo("evt_gone");
+        }
+    }
+
+    @Test
+    void webhooksDeliveredOutOfOrderWithDuplicatesAndThePollerConvergeToTheSimulatorsState() throws Exception {
+        StripeApi api = stripe.api();
+        WebhookSetup.Outcome outcome;
+        // The endpoint needs the server's port, and the server needs the endpoint's secret.
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        outcome = new WebhookSetup(api, db.dataSource()).setUp("http://127.0.0.1:" + port + "/webhooks", false);
+        assertThat(outcome.action()).isEqualTo("created");
+        assertThat(new WebhookSetup(api, db.dataSource()).setUp("http://127.0.0.1:" + port + "/webhooks", false).action())
+                .isEqualTo("updated");
+        try (Server server = Server.start(db, new ServerSettings("127.0.0.1", port, WebhookSetup.storedSecrets(db.dataSource()),
+                Optional.empty(), ServerSettings.DEFAULT_MAX_BODY_BYTES, 2, 500, Duration.ofSeconds(20)))) {
+            new Backfill(api, server.applier(), db.dataSource())
+                    .run(new dev.opensigma.backfill.BackfillRequest(List.of(), null, null, false, 8));
+            for (int i = 0; i < 10; i++) {
+                stripe.simulator().generateActivity(20);
+            }
+            // Webhooks can only tell of objects that events carry (no event announces a balance
+            // transaction, or an open checkout session's line items).
+            java.util.Set<String> announced = stripe.idsInEvents();
+            java.util.function.Supplier<List<String>> differences = () -> stripe.differences(db).stream()
+                    .filter(d -> announced.stream().anyMatch(id -> d.contains("id=" + id + "]"))).toList();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!differences.get().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(differences.get()).as("state after webhooks alone").isEmpty();
+            long byWebhook = TestDatabase.count(db, "select count(*) from events where source = 'webhook'");
+            assertThat(byWebhook).isPositive();
+            // The poller finds the same events and stores none twice.
+            EventPoller.Pass pass = poller(api, server.applier()).pollOnce();
+            assertThat(pass.events()).isPositive();
+            assertThat(TestDatabase.count(db, "select count(*) from events where source = 'webhook'")).isEqualTo(byWebhook);
+            assertThat(TestDatabase.count(db, "select count(*) - count(distinct id) from events")).isZero();
+        }
+    }
+
+    private EventPoller poller(StripeApi api, Applier applier) {
+        ApiSync.Settings settings = new ApiSync.Settings(List.of(""), Duration.ofSeconds(1), Duration.ofMinutes(5), false, 8);
+        return ApiSync.poller(db.dataSource(), applier, api, settings, new Backfill(api, applier, db.dataSource()));
+    }
+}
