@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 
@@ -28,9 +29,13 @@ import javax.sql.DataSource;
  */
 final class BatchWriter {
 
-    /** Serializes writers (in this and other processes) that touch the same objects. */
-    private static final String LOCK_OBJECTS = """
-            select pg_advisory_xact_lock(hashtextextended(k, 0))
+    /**
+     * Serializes writers (in this and other processes) that touch the same objects, and switches
+     * the transaction to generic plans for the statements after it (see {@link #write(List)};
+     * set here to save a round trip per batch).
+     */
+    static final String LOCK_OBJECTS = """
+            select set_config('plan_cache_mode', 'force_generic_plan', true), pg_advisory_xact_lock(hashtextextended(k, 0))
             from (select distinct k from unnest(?::text[]) as k order by k) as keys""";
 
     private static final String INSERT_EVENTS = """
@@ -75,23 +80,19 @@ final class BatchWriter {
             from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[],
                         ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
                  as t(object_type, id, account, valid_from_us, second, seq, event_id, event_type, source, deleted,
-                      previous_attributes, data, parent_type, parent_id)""";
+                      previous_attributes, data, parent_type, parent_id)
+            returning version_id, object_type, id, second, seq""";
 
     /**
-     * The search row of each touched object, from its current state: the newest version (the
-     * row refreshCurrent just made current, in the same order as the refresh statements).
-     * Unchanged rows are left alone, so a status change does not rewrite the text indexes.
+     * The search rows of the objects whose current state the refresh statements changed (they
+     * return them with their text). Unchanged text is left alone, so that a status change does
+     * not rewrite the text indexes.
      */
     static final String INDEX_FOR_SEARCH = """
             insert into search_documents as s (object_type, id, account, deleted, body)
-            select v.object_type, v.id, v.account, v.deleted, search_text(v.data)
-            from (select distinct object_type, id from unnest(?::text[], ?::text[]) as k(object_type, id)) as k
-            cross join lateral (
-                select v.object_type, v.id, v.account, v.deleted, v.data || '{}'::jsonb as data from object_versions v
-                where v.object_type = k.object_type and v.id = k.id
-                order by v.second desc, v.seq desc, v.version_id desc
-                limit 1) as v
-            order by v.object_type, v.id
+            select t.object_type, t.id, t.account, t.deleted, t.body
+            from unnest(?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[]) as t(object_type, id, account, deleted, body)
+            order by t.object_type, t.id
             on conflict (object_type, id) do update
                 set account = excluded.account, deleted = excluded.deleted, body = excluded.body
                 where (s.account, s.deleted, s.body) is distinct from (excluded.account, excluded.deleted, excluded.body)""";
@@ -104,15 +105,40 @@ final class BatchWriter {
         this.tables = tables;
     }
 
-    /** Applies the batch; outcomes come back in the batch's order. Throws if nothing was committed. */
+    /**
+     * Applies the batch; outcomes come back in the batch's order. Throws if nothing was committed.
+     *
+     * <p>The batch's statements run as prepared statements whose parameters are arrays. PostgreSQL
+     * would plan them anew on every execution (a custom plan, costed for the array's actual length,
+     * always looks cheaper than the generic one), which for the per-type refresh statements cost
+     * more than executing them: {@link #LOCK_OBJECTS} sets {@code plan_cache_mode} to
+     * {@code force_generic_plan} for the transaction. Each statement is written so that its generic
+     * plan is good (BatchWriterPlanTest).
+     */
     List<Outcome> write(List<Observation> batch) throws SQLException {
-        tables.prepare(batch);
+        long t = System.nanoTime();
+        ApplyTimings.batch();
+        // The embedded children of each observation (by position), worked out once for the whole batch.
+        List<List<Observation>> childrenOf = new ArrayList<>(batch.size());
+        List<Observation> versions = new ArrayList<>();
+        for (Observation o : batch) {
+            List<Observation> children = o.hasVersion() ? o.children() : List.of();
+            childrenOf.add(children);
+            if (o.hasVersion()) {
+                versions.add(o);
+                versions.addAll(children);
+            }
+        }
+        tables.prepare(versions);
+        t = ApplyTimings.record(ApplyTimings.Step.PREPARE, t);
 
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Outcome> outcomes = write(c, batch);
+                List<Outcome> outcomes = write(c, batch, childrenOf);
+                t = System.nanoTime();
                 c.commit();
+                ApplyTimings.record(ApplyTimings.Step.COMMIT, t);
                 return outcomes;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -121,10 +147,14 @@ final class BatchWriter {
         }
     }
 
-    private List<Outcome> write(Connection c, List<Observation> batch) throws SQLException {
-        lockObjects(c, batch);
+    private List<Outcome> write(Connection c, List<Observation> batch, List<List<Observation>> childrenOf)
+            throws SQLException {
+        long t = System.nanoTime();
+        lockObjects(c, batch, childrenOf);
+        t = ApplyTimings.record(ApplyTimings.Step.LOCK, t);
         Outcome[] outcomes = new Outcome[batch.size()];
         Set<String> fresh = insertEvents(c, batch, outcomes);
+        t = ApplyTimings.record(ApplyTimings.Step.EVENTS, t);
 
         List<Observation> filed = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -137,27 +167,31 @@ final class BatchWriter {
             } else if (o.hasVersion()) {
                 outcomes[i] = Outcome.APPLIED;
                 filed.add(o);
-                filed.addAll(o.children());
+                filed.addAll(childrenOf.get(i));
             } else {
                 outcomes[i] = Outcome.ARCHIVED;
             }
         }
         if (!filed.isEmpty()) {
-            int[] seqs = placeInTime(c, filed);
-            insertVersions(c, filed, seqs);
-            refreshCurrent(c, filed);
-            indexForSearch(c, filed);
+            Placement placement = placeInTime(c, filed);
+            t = ApplyTimings.record(ApplyTimings.Step.PLACE, t);
+            long[] versionIds = insertVersions(c, filed, placement.seqs());
+            t = ApplyTimings.record(ApplyTimings.Step.VERSIONS, t);
+            refreshCurrent(c, filed, versionIds, placement.stored());
+            ApplyTimings.record(ApplyTimings.Step.CURRENT, t);
         }
         return List.of(outcomes);
     }
 
     /** Serializes writers on the objects (and embedded children) the batch touches. */
-    private void lockObjects(Connection c, List<Observation> batch) throws SQLException {
+    private void lockObjects(Connection c, List<Observation> batch, List<List<Observation>> childrenOf)
+            throws SQLException {
         List<String> keys = new ArrayList<>();
-        for (Observation o : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Observation o = batch.get(i);
             if (o.hasVersion()) {
                 keys.add(o.objectType() + ":" + o.objectId());
-                o.children().forEach(child -> keys.add(child.objectType() + ":" + child.objectId()));
+                childrenOf.get(i).forEach(child -> keys.add(child.objectType() + ":" + child.objectId()));
             }
         }
         if (keys.isEmpty()) {
@@ -222,7 +256,17 @@ final class BatchWriter {
      * Gives each new version its position within its second. Where a second of an object already
      * holds versions, the whole second is ordered again and the stored ones re-sequenced.
      */
-    private int[] placeInTime(Connection c, List<Observation> versions) throws SQLException {
+    /**
+     * Where the new versions go: {@code seqs} by position in the list; {@code stored} the versions
+     * already stored in the seconds they land in (re-ordered, one of them may become the newest).
+     */
+    private record Placement(int[] seqs, List<StoredVersion> stored) {
+    }
+
+    private record StoredVersion(String objectType, String id, long versionId, JsonNode data) {
+    }
+
+    private Placement placeInTime(Connection c, List<Observation> versions) throws SQLException {
         record Slot(String objectType, String id, long second) {
         }
         Map<Slot, List<VersionOrder.Candidate>> slots = new LinkedHashMap<>();
@@ -235,6 +279,7 @@ final class BatchWriter {
         }
         Map<String, Long> storedVersionIds = new HashMap<>();
         Map<String, Integer> storedSeqs = new HashMap<>();
+        List<StoredVersion> stored = new ArrayList<>();
         int n = slots.size();
         String[] types = new String[n], ids = new String[n];
         Long[] seconds = new Long[n];
@@ -251,9 +296,11 @@ final class BatchWriter {
                     long versionId = rs.getLong(1);
                     String eventId = rs.getString(6);
                     String key = eventId != null ? eventId : snapshotKey(rs.getTimestamp(8).toInstant());
-                    VersionOrder.Candidate stored = new VersionOrder.Candidate(key, rs.getString(2), rs.getString(7),
-                            parse(rs.getString(10)), parse(rs.getString(11)), rs.getBoolean(9));
-                    slots.get(new Slot(rs.getString(2), rs.getString(3), rs.getLong(4))).add(stored);
+                    JsonNode data = parse(rs.getString(10));
+                    VersionOrder.Candidate candidate = new VersionOrder.Candidate(key, rs.getString(2), rs.getString(7),
+                            data, parse(rs.getString(11)), rs.getBoolean(9));
+                    slots.get(new Slot(rs.getString(2), rs.getString(3), rs.getLong(4))).add(candidate);
+                    stored.add(new StoredVersion(rs.getString(2), rs.getString(3), versionId, data));
                     String objectKey = rs.getString(2) + ":" + rs.getString(3) + "|" + key;
                     storedVersionIds.put(objectKey, versionId);
                     storedSeqs.put(objectKey, rs.getInt(5));
@@ -288,10 +335,11 @@ final class BatchWriter {
                 s.executeBatch();
             }
         }
-        return seqs;
+        return new Placement(seqs, stored);
     }
 
-    private void insertVersions(Connection c, List<Observation> versions, int[] seqs) throws SQLException {
+    /** Inserts the new versions; returns their version ids by position in the list. */
+    private long[] insertVersions(Connection c, List<Observation> versions, int[] seqs) throws SQLException {
         int n = versions.size();
         String[] type = new String[n], id = new String[n], account = new String[n], eventId = new String[n];
         String[] eventType = new String[n], source = new String[n], previous = new String[n], data = new String[n];
@@ -320,38 +368,83 @@ final class BatchWriter {
             bindArrays(c, s, "text", type, "text", id, "text", account, "int8", validFrom, "int8", second, "int4", seq,
                     "text", eventId, "text", eventType, "text", source, "bool", deleted, "text", previous, "text", data,
                     "text", parentType, "text", parentId);
-            s.executeUpdate();
+            // (object, second, seq) is unique: the position of each returned row in the list.
+            Map<String, Integer> position = new HashMap<>(n * 2);
+            for (int k = 0; k < n; k++) {
+                position.put(type[k] + ":" + id[k] + "@" + second[k] + "." + seq[k], k);
+            }
+            long[] versionIds = new long[n];
+            int returned = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    versionIds[position.get(rs.getString(2) + ":" + rs.getString(3) + "@" + rs.getLong(4) + "." + rs.getInt(5))]
+                            = rs.getLong(1);
+                    returned++;
+                }
+            }
+            if (returned != n) {
+                throw new IllegalStateException("Inserted " + returned + " versions of " + n);
+            }
+            return versionIds;
         }
     }
 
     /**
      * Makes the current state of every touched object its newest version (the current state is
      * that by definition), with one statement per object type: each type's table has its own
-     * typed columns, and its statement (generated in the database from the type's fields) fills them.
+     * typed columns, and its statement (generated in the database, V6) fills them; then the search
+     * rows of the objects that changed, in one statement. The statement finds the newest version itself; the candidates
+     * handed to it are every version that can have become the newest in this batch (the new ones,
+     * and the stored ones of the seconds they landed in, which the tie rule may have re-ordered),
+     * each with its typed values and search text read here. When the newest is none of them, it is
+     * the version that was already current.
      */
-    private void refreshCurrent(Connection c, List<Observation> versions) throws SQLException {
-        Map<String, Set<String>> idsByType = new java.util.TreeMap<>();
-        for (Observation o : versions) {
-            idsByType.computeIfAbsent(o.objectType(), t -> new TreeSet<>()).add(o.objectId());
+    private void refreshCurrent(Connection c, List<Observation> versions, long[] versionIds, List<StoredVersion> stored)
+            throws SQLException {
+        record Candidates(Set<String> ids, List<Long> versionIds, List<String> typed, List<String> search) {
         }
-        for (Map.Entry<String, Set<String>> type : idsByType.entrySet()) {
+        Map<String, Candidates> byType = new TreeMap<>();
+        for (int k = 0; k < versions.size(); k++) {
+            Observation o = versions.get(k);
+            Candidates cs = byType.computeIfAbsent(o.objectType(),
+                    t -> new Candidates(new TreeSet<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            cs.ids().add(o.objectId());
+            cs.versionIds().add(versionIds[k]);
+            cs.typed().add(TypedValues.json(o.object(), tables.columnTypes(o.objectType())));
+            cs.search().add(SearchText.of(o.object()));
+        }
+        for (StoredVersion v : stored) {
+            Candidates cs = byType.get(v.objectType());
+            cs.versionIds().add(v.versionId());
+            cs.typed().add(TypedValues.json(v.data(), tables.columnTypes(v.objectType())));
+            cs.search().add(SearchText.of(v.data()));
+        }
+        List<String> changedTypes = new ArrayList<>(), changedIds = new ArrayList<>(), accounts = new ArrayList<>();
+        List<Boolean> deleted = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (Map.Entry<String, Candidates> type : byType.entrySet()) {
+            Candidates cs = type.getValue();
             try (PreparedStatement s = c.prepareStatement(tables.refreshSql(type.getKey()))) {
-                s.setArray(1, c.createArrayOf("text", type.getValue().toArray()));
-                s.executeUpdate();
+                bindArrays(c, s, "text", cs.ids().toArray(new String[0]), "int8", cs.versionIds().toArray(new Long[0]),
+                        "text", cs.typed().toArray(new String[0]), "text", cs.search().toArray(new String[0]));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        changedTypes.add(type.getKey());
+                        changedIds.add(rs.getString(1));
+                        accounts.add(rs.getString(2));
+                        deleted.add(rs.getBoolean(3));
+                        bodies.add(rs.getString(4));
+                    }
+                }
             }
         }
-    }
-
-    /** Keeps search_documents (search()) in step with the current state of the touched objects. */
-    private static void indexForSearch(Connection c, List<Observation> versions) throws SQLException {
-        String[] types = new String[versions.size()], ids = new String[versions.size()];
-        for (int k = 0; k < versions.size(); k++) {
-            types[k] = versions.get(k).objectType();
-            ids[k] = versions.get(k).objectId();
-        }
-        try (PreparedStatement s = c.prepareStatement(INDEX_FOR_SEARCH)) {
-            bindArrays(c, s, "text", types, "text", ids);
-            s.executeUpdate();
+        if (!changedIds.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(INDEX_FOR_SEARCH)) {
+                bindArrays(c, s, "text", changedTypes.toArray(new String[0]), "text", changedIds.toArray(new String[0]),
+                        "text", accounts.toArray(new String[0]), "bool", deleted.toArray(new Boolean[0]),
+                        "text", bodies.toArray(new String[0]));
+                s.executeUpdate();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.opensigma.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opensigma.schema.ColumnType;
 import dev.opensigma.schema.Field;
 import dev.opensigma.schema.StripeModelFields;
 import dev.opensigma.stripe.ObjectTypes;
@@ -30,7 +31,7 @@ import javax.sql.DataSource;
 final class ObjectTables {
 
     private static final String KNOWN_TYPES = "select object_type, refresh_sql from object_types";
-    private static final String KNOWN_FIELDS = "select object_type, name from fields";
+    private static final String KNOWN_FIELDS = "select object_type, name, column_type from fields";
     private static final String ADD_FIELDS = """
             insert into fields (object_type, name, column_type, origin, position)
             select ?, t.name, t.column_type, ?, t.position
@@ -47,6 +48,8 @@ final class ObjectTables {
     private final Map<String, String> refreshSql = new ConcurrentHashMap<>();
     /** Object type → the top-level fields that have a column. */
     private final Map<String, Set<String>> fields = new ConcurrentHashMap<>();
+    /** Object type → field → its column's type (what {@link TypedValues} reads for the refresh statement). */
+    private final Map<String, Map<String, ColumnType>> columnTypes = new ConcurrentHashMap<>();
     /** Types whose table exists but whose statements were never generated (tables from before typed columns). */
     private final Set<String> unsynced = ConcurrentHashMap.newKeySet();
 
@@ -68,6 +71,8 @@ final class ObjectTables {
             try (ResultSet rs = s.executeQuery(KNOWN_FIELDS)) {
                 while (rs.next()) {
                     fields.computeIfAbsent(rs.getString(1), k -> ConcurrentHashMap.newKeySet()).add(rs.getString(2));
+                    columnTypes.computeIfAbsent(rs.getString(1), k -> new ConcurrentHashMap<>())
+                            .put(rs.getString(2), columnType(rs.getString(3)));
                 }
             }
         }
@@ -91,15 +96,8 @@ final class ObjectTables {
         }
     }
 
-    /** Creates missing tables and columns for the versions about to be written. */
-    void prepare(List<Observation> batch) throws SQLException {
-        List<Observation> versions = new ArrayList<>();
-        for (Observation o : batch) {
-            if (o.hasVersion()) {
-                versions.add(o);
-                versions.addAll(o.children());
-            }
-        }
+    /** Creates missing tables and columns for the versions about to be written (objects and their children). */
+    void prepare(List<Observation> versions) throws SQLException {
         Map<String, Map<String, JsonNode>> unknown = null;
         for (Observation o : versions) {
             Set<String> known = fields.get(o.objectType());
@@ -122,9 +120,21 @@ final class ObjectTables {
         }
     }
 
-    /** The statement that refreshes the current state of objects of this type (one array parameter of ids). */
+    /**
+     * The statement that makes the newest version of objects of this type their current state and
+     * their search row (parameters: ids, then the version ids and typed values of candidate versions).
+     */
     String refreshSql(String objectType) {
         return refreshSql.get(objectType);
+    }
+
+    /** Field → column type of the type's typed columns. */
+    Map<String, ColumnType> columnTypes(String objectType) {
+        return columnTypes.getOrDefault(objectType, Map.of());
+    }
+
+    private static ColumnType columnType(String registryName) {
+        return ColumnType.valueOf(registryName.toUpperCase(java.util.Locale.ROOT));
     }
 
     private synchronized void addObserved(Map<String, Map<String, JsonNode>> unknown) throws SQLException {
@@ -243,16 +253,19 @@ final class ObjectTables {
             }
         }
         Set<String> names = new HashSet<>();
-        try (PreparedStatement s = c.prepareStatement("select name from fields where object_type = ?")) {
+        Map<String, ColumnType> types = new ConcurrentHashMap<>();
+        try (PreparedStatement s = c.prepareStatement("select name, column_type from fields where object_type = ?")) {
             s.setString(1, type);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
+                    types.put(rs.getString(1), columnType(rs.getString(2)));
                 }
             }
         }
         Set<String> set = ConcurrentHashMap.newKeySet();
         set.addAll(names);
+        columnTypes.put(type, types);
         fields.put(type, set);
     }
 }

@@ -1,5 +1,6 @@
 package dev.opensigma.cli;
 
+import dev.opensigma.bench.ApplyBenchmark;
 import dev.opensigma.bench.DataDirectory;
 import dev.opensigma.bench.IngestBenchmark;
 import dev.opensigma.bench.IngestReport;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure OpenSigma on this machine, on a fresh throw-away database.",
-        subcommands = {BenchCommand.Ingest.class, BenchQueriesCommand.class, BenchBackfillCommand.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Apply.class, BenchQueriesCommand.class,
+            BenchBackfillCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -101,6 +103,75 @@ final class BenchCommand implements Runnable {
             return "./opensigma " + spec.commandLine().getParseResult().originalArgs().stream()
                     .map(a -> a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
                     .collect(Collectors.joining(" "));
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"The apply path alone, without HTTP: feeds synthetic events (as import does) and snapshots"
+                    + " (as the backfill will, in pages) to the applier on a new embedded PostgreSQL (fsync on), as fast"
+                    + " as it takes them, and reports items/s and the CPU time of the JVM and PostgreSQL per item."
+                    + " Prints a markdown report for docs/benchmarks.md (progress goes to stderr)."})
+    static final class Apply implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--events", defaultValue = "10000", paramLabel = "N",
+                description = "Events per measured run (0 skips them). Default: ${DEFAULT-VALUE}")
+        int events;
+
+        @Option(names = "--snapshots", defaultValue = "10000", paramLabel = "N",
+                description = "Snapshots (new objects) per measured run (0 skips them). Default: ${DEFAULT-VALUE}")
+        int snapshots;
+
+        @Option(names = "--warmup", defaultValue = "8000", paramLabel = "N",
+                description = "Events, and as many snapshots, applied first and not reported. Default: ${DEFAULT-VALUE}")
+        int warmup;
+
+        @Option(names = "--runs", defaultValue = "3", paramLabel = "N",
+                description = "Measured runs of each kind, interleaved. Default: ${DEFAULT-VALUE}")
+        int runs;
+
+        @Option(names = "--page", defaultValue = "100", paramLabel = "N",
+                description = "Snapshots submitted together with one observation time (a list page). Default: ${DEFAULT-VALUE}")
+        int page;
+
+        @Option(names = "--writers", defaultValue = "2", paramLabel = "N",
+                description = "Apply threads, as 'serve --writers'. Default: ${DEFAULT-VALUE}")
+        int writers;
+
+        @Option(names = "--max-batch", defaultValue = "500", paramLabel = "N",
+                description = "Most observations per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")
+        int maxBatch;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "New or empty directory for the database. Default: a new directory under the system temp dir.")
+        Path dataDir;
+
+        @Option(names = "--keep", description = "Keep the data directory afterwards (deleted by default).")
+        boolean keep;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Also write the markdown report to FILE.")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            ApplyBenchmark.Settings settings = new ApplyBenchmark.Settings(events, snapshots, warmup, runs, page, writers,
+                    maxBatch);
+            String markdown;
+            try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
+                System.err.println("Data directory: " + dir.path() + (keep ? " (kept afterwards)" : " (deleted afterwards)"));
+                markdown = new ApplyBenchmark(settings, System.err).run(dir, "./opensigma " + String.join(" ",
+                        spec.commandLine().getParseResult().originalArgs()));
+            }
+            System.out.println();
+            System.out.print(markdown);
+            System.out.flush();
+            if (output != null) {
+                Files.writeString(output, markdown);
+                System.err.println("Report written to " + output.toAbsolutePath());
+            }
+            return 0;
         }
     }
 }

@@ -55,14 +55,28 @@ class BatchWriterPlanTest {
         // The refresh statement is generated per type in the database; check the customers' one.
         String refresh = TestDatabase.rows(db, "select refresh_sql from object_types where object_type = 'customer'")
                 .getFirst().getFirst();
-        assertThat(genericPlan(refresh, "array['cus_1']"))
+        assertThat(genericPlan(refresh, "array['cus_1'], array[1]::bigint[], array['{}'], array['cus_1']"))
                 .contains("Index Scan Backward using object_versions_object_idx").doesNotContain("Seq Scan on object_versions");
     }
 
     @Test
-    void indexingForSearchFindsTheNewestVersionByIndex() throws SQLException {
-        assertThat(genericPlan(BatchWriter.INDEX_FOR_SEARCH, "array['customer'], array['cus_1']"))
-                .contains("Index Scan Backward using object_versions_object_idx").doesNotContain("Seq Scan on object_versions");
+    void theBatchTransactionUsesGenericPlansFromItsFirstStatement() throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try (var lock = c.prepareStatement(BatchWriter.LOCK_OBJECTS)) {
+                lock.setArray(1, c.createArrayOf("text", new Object[] {"customer:cus_1"}));
+                lock.execute();
+            }
+            try (ResultSet rs = s.executeQuery("show plan_cache_mode")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("force_generic_plan");
+            }
+            c.rollback();
+            try (ResultSet rs = s.executeQuery("show plan_cache_mode")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("for that transaction only").isEqualTo("auto");
+            }
+        }
     }
 
     /** The plan PostgreSQL caches for {@code sql} once it settles on a generic one (forced here). */

@@ -2,6 +2,7 @@ package dev.opensigma.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opensigma.apply.Applier;
 import dev.opensigma.apply.Observation;
 import dev.opensigma.sim.SyntheticEvents;
 import dev.opensigma.store.Database;
@@ -9,6 +10,9 @@ import dev.opensigma.store.DatabaseSettings;
 import dev.opensigma.stripe.Json;
 import dev.opensigma.support.Applying;
 import dev.opensigma.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,7 +70,7 @@ class QuerySpeedMigrationTest {
         try (Database db = Database.open(settings, 8)) {
             Flyway.configure().dataSource(db.dataSource()).schemas(settings.schema()).defaultSchema(settings.schema())
                     .createSchemas(true).locations("classpath:db/migration").target("3").load().migrate();
-            load(db, 13);
+            loadAsV3Did(db, 13);
             assertThat(TestDatabase.rows(db, "select pg_get_functiondef('subscriptions_as_of(timestamptz)'::regprocedure)"
                     + " like '%epoch_second%'")).containsExactly(List.of("f"));
             String before = dumpAsOf(db);
@@ -79,6 +83,37 @@ class QuerySpeedMigrationTest {
                     + " and attname = 'id' and attstorage = 'm'")).isOne();
             assertThat(dumpAsOf(db)).isEqualTo(before);
             assertAsOfMatchesReference(db);
+        }
+    }
+
+    /**
+     * The state the apply path of V3's time left: the versions {@link #load} files (applied in a
+     * fully migrated schema and copied), and each type's table and search rows filled by V3's own
+     * refresh statement (today's apply path speaks to today's schema only).
+     */
+    private static void loadAsV3Did(Database db, long seed) throws Exception {
+        try (Database source = TestDatabase.fresh()) {
+            load(source, seed);
+            try (Applier tables = new Applier(db.dataSource(), 1, 1, 1, outcomes -> { })) {
+                tables.start(TestDatabase.rows(source, "select object_type from object_types order by 1").stream()
+                        .map(List::getFirst).toList()); // creates the tables, V3's way
+            }
+            String from = source.schema();
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("insert into object_versions overriding system value select * from \"" + from + "\".object_versions");
+                s.execute("insert into events select * from \"" + from + "\".events");
+                List<List<String>> types = TestDatabase.rows(db, "select object_type, refresh_sql from object_types");
+                for (List<String> type : types) {
+                    try (PreparedStatement refresh = c.prepareStatement(type.get(1))) {
+                        refresh.setArray(1, c.createArrayOf("text", TestDatabase.rows(db,
+                                "select distinct id from object_versions where object_type = ?", type.getFirst()).stream()
+                                .map(List::getFirst).toArray()));
+                        refresh.executeUpdate();
+                    }
+                }
+                s.execute("insert into search_documents (object_type, id, account, deleted, body)"
+                        + " select object_type, id, account, deleted, search_text(data) from objects");
+            }
         }
     }
 
