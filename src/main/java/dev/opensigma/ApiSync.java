@@ -32,7 +32,7 @@ public final class ApiSync implements AutoCloseable {
      * @param accounts       "" for the key's own account, plus connected account ids to follow
      * @param firstBackfill  run a backfill of everything unless one has completed before
      */
-    public record Settings(List<String> accounts, Duration pollInterval, Duration overlap, boolean firstBackfill,
+    public record Settings(List<String> accounts, Duration pollInterval, boolean firstBackfill,
                            int backfillWorkers) {
     }
 
@@ -74,7 +74,7 @@ public final class ApiSync implements AutoCloseable {
     public static EventPoller poller(DataSource dataSource, Applier applier, StripeApi api, Settings settings,
                                      Backfill backfill) {
         return new EventPoller(new EventFeed(api, applier), new EventCursors(dataSource), settings.accounts(),
-                settings.pollInterval(), settings.overlap(), (account, reason) -> {
+                settings.pollInterval(), (account, reason) -> {
                     Backfill.Result result = backfill.run(new BackfillRequest(List.of(), null,
                             account.isEmpty() ? null : account, false, settings.backfillWorkers()));
                     if (!result.completed()) {

@@ -197,10 +197,15 @@ public final class Backfill {
         return replayed;
     }
 
+    /** After a page: the range to continue (null when it is finished) and a range split off it (or null). */
+    private record Step(Range next, Range split) {
+    }
+
     /** The ranges of one run and the workers that page them. */
     private final class RunWork {
         private final BackfillStore.Run run;
-        private final Map<String, ListableType> selected;
+        /** The selected child lists of each selected list, by the parent's name. */
+        private final Map<String, List<ListableType>> childrenOf;
         private final int workers;
         private final WorkQueue queue;
         private final List<String> errors = new CopyOnWriteArrayList<>();
@@ -212,7 +217,8 @@ public final class Backfill {
 
         RunWork(BackfillStore.Run run, List<ListableType> types, int workers) {
             this.run = run;
-            this.selected = types.stream().collect(Collectors.toMap(ListableType::name, t -> t));
+            this.childrenOf = types.stream().filter(ListableType::isChild)
+                    .collect(Collectors.groupingBy(t -> t.parent().type()));
             this.workers = workers;
             this.queue = new WorkQueue(store, run.id(), progress, api.settings().endpointPerSecond(), api::latencySeconds);
         }
@@ -261,9 +267,9 @@ public final class Backfill {
                         if (refusal != null) {
                             fail(range, refusal, false);
                         } else {
-                            Range[] outcome = page(range);
-                            next = outcome[0];
-                            split = outcome[1];
+                            Step step = page(range);
+                            next = step.next();
+                            split = step.split();
                         }
                     } catch (AccessDeniedException e) {
                         String message = "Listing " + range.listType() + " was refused: " + e.getMessage();
@@ -298,10 +304,9 @@ public final class Backfill {
             }
         }
 
-        /** Fetches, applies and checkpoints one page; returns {the range to continue or null, a split or null}. */
-        private Range[] page(Range range) throws StripeApiException, InterruptedException, SQLException {
-            ListableType type = selected.containsKey(range.listType()) ? selected.get(range.listType())
-                    : ListableTypes.byName(range.listType());
+        /** Fetches, applies and checkpoints one page. */
+        private Step page(Range range) throws StripeApiException, InterruptedException, SQLException {
+            ListableType type = ListableTypes.byName(range.listType());
             List<Param> params = new ArrayList<>(type.paramsFor(range.variant(), range.parentId()));
             params.add(Param.of("limit", PAGE));
             if (range.createdGte() != null) {
@@ -325,7 +330,7 @@ public final class Backfill {
                     Range gone = range.advanced(range.cursor(), 0, range.lastCreated());
                     store.savePage(run.id(), gone, true, null, List.of());
                     progress.page(range.listType(), 0, true);
-                    return new Range[] {null, null};
+                    return new Step(null, null);
                 }
                 throw e;
             }
@@ -334,8 +339,7 @@ public final class Backfill {
 
             List<Observation> observations = new ArrayList<>(data.size());
             List<Range> children = new ArrayList<>();
-            List<ListableType> childTypes = selected.values().stream()
-                    .filter(c -> c.isChild() && c.parent().type().equals(type.name())).toList();
+            List<ListableType> childTypes = childrenOf.getOrDefault(type.name(), List.of());
             String parentObjectType = type.isChild() ? ListableTypes.byName(type.parent().type()).objectType() : null;
             for (JsonNode object : data) {
                 observations.add(type.isChild()
@@ -365,7 +369,7 @@ public final class Backfill {
             objects.add(data.size());
             pages.increment();
             progress.page(range.listType(), data.size(), !hasMore);
-            return new Range[] {hasMore ? next : null, storedSplit};
+            return new Step(hasMore ? next : null, storedSplit);
         }
     }
 }

@@ -24,8 +24,8 @@ public final class BackfillProgress {
     private final Map<String, Counters> types = new ConcurrentHashMap<>();
     private final long startedNanos = System.nanoTime();
 
-    void opened(String type, long ranges) {
-        counters(type).rangesOpen.add(ranges);
+    void opened(String type) {
+        counters(type).rangesOpen.increment();
     }
 
     void page(String type, int objects, boolean rangeFinished) {

@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 final class BackfillStore {
 
     private static final String FIND_RESUMABLE = """
-            select id, until, status from backfill_runs
+            select id, until from backfill_runs
             where selection = ? and status <> 'completed'
             order by id desc limit 1""";
     private static final String CREATE_RUN = """

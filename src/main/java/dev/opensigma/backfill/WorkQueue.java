@@ -147,7 +147,7 @@ final class WorkQueue {
         }
         latest.put(r.id(), r);
         openByEndpoint.merge(r.endpointKey(), 1, Integer::sum);
-        progress.opened(r.listType(), 1);
+        progress.opened(r.listType());
         return true;
     }
 }

@@ -48,7 +48,7 @@ public final class AccountGenerator {
     public static final long END = Instant.parse("2026-06-30T23:59:59Z").getEpochSecond();
     private static final long DAY = 86_400;
     private static final long MONTH = 30 * DAY;
-    private static final String API_VERSION = "2026-07-29.dahlia";
+    private static final String API_VERSION = com.stripe.Stripe.API_VERSION; // the version stripe-java, and so OpenSigma, pins
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 

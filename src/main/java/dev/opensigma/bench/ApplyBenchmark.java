@@ -98,7 +98,7 @@ public final class ApplyBenchmark {
             opened.set(db);
             db.migrate();
             Instant started = Instant.now();
-            String load = loadAverage();
+            String load = Machine.loadAverage();
             List<Run> runs = measure(db);
             return report(command, started, load, postgresVersion(db), runs);
         } finally {
@@ -264,7 +264,7 @@ public final class ApplyBenchmark {
         md.append(String.format(Locale.ROOT, "- Apply path alone (no HTTP): %d writers, max batch %d; snapshots in pages"
                 + " of %d; %,d warm-up events and snapshots first. Load average before: %s; after: %s."
                 + " Run on %s, took %d s.%n%n", settings.writers(), settings.maxBatch(), settings.page(),
-                settings.warmup(), loadBefore, loadAverage(), started, Duration.between(started, Instant.now()).toSeconds()));
+                settings.warmup(), loadBefore, Machine.loadAverage(), started, Duration.between(started, Instant.now()).toSeconds()));
         md.append("| Run | Items | Items/s | Versions | Items/commit | JVM CPU/item | PostgreSQL CPU/item |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|\n");
         for (Run r : runs) {
@@ -274,15 +274,6 @@ public final class ApplyBenchmark {
                             : String.format(Locale.ROOT, "%.3f ms", r.postgresMillisPerItem())));
         }
         return md.toString();
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     private static String postgresVersion(Database db) throws SQLException {

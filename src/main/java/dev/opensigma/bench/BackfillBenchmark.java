@@ -134,12 +134,17 @@ public final class BackfillBenchmark {
         return 0;
     }
 
+    /** The load average now, for the report's "before". */
+    public static String loadAverage() {
+        return Machine.loadAverage();
+    }
+
     /** The report, as markdown for docs/benchmarks.md. */
-    public static String markdown(String command, List<Run> runs) {
+    public static String markdown(String command, String loadBefore, List<Run> runs) {
         StringBuilder b = new StringBuilder();
         b.append("- Command: `").append(command).append("`\n");
         b.append("- Machine: ").append(Machine.describe().summary()).append('\n');
-        b.append(String.format(Locale.ROOT, "- Load average before: %s%n", loadAverage()));
+        b.append(String.format(Locale.ROOT, "- Load average before: %s%n", loadBefore));
         b.append("\n| Run | Objects | Seconds | Objects/s | Ceiling | Of ceiling | Requests | 429s | Live heap at end | Peak RSS | Complete |\n");
         b.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         for (Run r : runs) {
@@ -152,13 +157,5 @@ public final class BackfillBenchmark {
                     r.completed() && r.objects() >= r.expectedObjects() ? "yes" : "**no** (" + r.objects() + " of " + r.expectedObjects() + ")"));
         }
         return b.toString();
-    }
-
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }

@@ -41,4 +41,14 @@ record Machine(int cpus, String cpuModel, long memoryBytes, String os, String jd
             return Optional.empty();
         }
     }
+
+    /** The 1, 5 and 15 minute load averages ("0.59 / 1.25 / 2.96"), or "unknown" off Linux. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
 }

@@ -274,7 +274,7 @@ public final class QueryBenchmark {
     /** Loads, measures and times on an open, migrated, empty database. */
     public static QueryReport measure(Database db, Settings settings, Optional<Path> dataDir, String command,
                                       PrintWriter progress) throws SQLException, InterruptedException {
-        String loadAverageBefore = QueryReport.Host.loadAverage();
+        String loadAverageBefore = Machine.loadAverage();
         Load load = load(db, settings, progress);
         progress.println("bench queries: vacuum analyze");
         progress.flush();
@@ -283,7 +283,7 @@ public final class QueryBenchmark {
         double analyzeSeconds = (System.nanoTime() - analyzeStart) / 1e9;
         Disk disk = disk(db, dataDir);
         Map<String, String> ids = exampleIds(db);
-        String loadAverageQueries = QueryReport.Host.loadAverage();
+        String loadAverageQueries = Machine.loadAverage();
         List<Timing> timings = time(db, settings.runs(), ids, progress);
         return new QueryReport(command, settings, QueryReport.Host.describe(), serverSettings(db), load, analyzeSeconds,
                 disk, ids, timings, List.of(loadAverageBefore, loadAverageQueries));

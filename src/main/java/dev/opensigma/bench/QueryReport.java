@@ -1,14 +1,10 @@
 package dev.opensigma.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** The figures of a {@link QueryBenchmark} run, as a markdown section for docs/benchmarks.md. */
 public record QueryReport(String command, QueryBenchmark.Settings settings, Host host, Map<String, String> server,
@@ -20,31 +16,8 @@ public record QueryReport(String command, QueryBenchmark.Settings settings, Host
     public record Host(int cpus, String cpuModel, long memoryBytes, String os, String jdk, long maxHeapBytes) {
 
         static Host describe() {
-            return new Host(Runtime.getRuntime().availableProcessors(),
-                    proc("/proc/cpuinfo", "model name").orElse("unknown CPU"),
-                    proc("/proc/meminfo", "MemTotal").map(v -> Long.parseLong(v.replaceAll("[^0-9]", "")) * 1024).orElse(0L),
-                    System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                    System.getProperty("java.vm.name") + " " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
-                    Runtime.getRuntime().maxMemory());
-        }
-
-        /** The 1, 5 and 15 minute load averages, or "unknown" off Linux. */
-        static String loadAverage() {
-            try {
-                String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-                return parts[0] + " / " + parts[1] + " / " + parts[2];
-            } catch (IOException | RuntimeException e) {
-                return "unknown";
-            }
-        }
-
-        private static Optional<String> proc(String file, String name) {
-            try {
-                return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(name))
-                        .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
-            } catch (IOException e) {
-                return Optional.empty();
-            }
+            Machine m = Machine.describe();
+            return new Host(m.cpus(), m.cpuModel(), m.memoryBytes(), m.os(), m.jdk(), Runtime.getRuntime().maxMemory());
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,6 +56,7 @@ final class BenchBackfillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<BackfillBenchmark.Run> results = new ArrayList<>();
+        String loadBefore = BackfillBenchmark.loadAverage();
         try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
             for (String run : runs) {
                 boolean limits = switch (run) {
@@ -70,7 +70,7 @@ final class BenchBackfillCommand implements Callable<Integer> {
                         System.err).run(runDir));
             }
         }
-        String markdown = BackfillBenchmark.markdown(command(), results);
+        String markdown = BackfillBenchmark.markdown(command(), loadBefore, results);
         System.out.println();
         System.out.print(markdown);
         System.out.flush();
@@ -81,7 +81,7 @@ final class BenchBackfillCommand implements Callable<Integer> {
     }
 
     private String command() {
-        return "./opensigma bench backfill " + spec.commandLine().getParseResult().originalArgs().stream()
-                .collect(Collectors.joining(" "));
+        // originalArgs() are those of the whole command line: "bench backfill --objects ...".
+        return "./opensigma " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 }

@@ -8,6 +8,7 @@ import dev.opensigma.backfill.BackfillRequest;
 import dev.opensigma.sim.SimulatorSettings;
 import dev.opensigma.sim.StripeSimulator;
 import dev.opensigma.store.Database;
+import dev.opensigma.store.DatabaseSettings;
 import dev.opensigma.store.DatabaseUrl;
 import dev.opensigma.stripe.api.ApiKey;
 import dev.opensigma.stripe.api.ApiSettings;
@@ -87,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         try (StripeSimulator simulator = StripeSimulator.start(simSettings);
-             Database db = Database.open(new dev.opensigma.store.DatabaseSettings(Optional.empty(), dataDir, "stripe"), 24)) {
+             Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, "stripe"), 24)) {
             db.migrate();
             StripeApi api = new StripeApi(ApiSettings.defaults(URI.create(simulator.baseUrl()), ApiKey.of(DEMO_KEY))
                     .withBudget(96, 24));
@@ -113,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
                 try (ApiSync sync = ApiSync.start(db.dataSource(), server.applier(), api, new ApiSync.Settings(List.of(""),
-                        Duration.ofSeconds(5), Duration.ofMinutes(5), false, 64))) {
+                        Duration.ofSeconds(5), false, 64))) {
                     printWhereToLook(out, db);
                     if (exitWhenReady) {
                         return 0;

@@ -95,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
         openServer.set(server);
         if (api.isPresent()) {
             openSync.set(ApiSync.start(db.dataSource(), server.applier(), api.get(), new ApiSync.Settings(List.of(""),
-                    Duration.ofSeconds(pollSeconds), Duration.ofMinutes(5), true, 64)));
+                    Duration.ofSeconds(pollSeconds), true, 64)));
         }
 
         var info = db.connectionInfo();

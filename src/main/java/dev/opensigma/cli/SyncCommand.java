@@ -60,8 +60,7 @@ final class SyncCommand implements Callable<Integer> {
         }
         List<String> accounts = new ArrayList<>(List.of(""));
         accounts.addAll(connected);
-        ApiSync.Settings settings = new ApiSync.Settings(accounts, Duration.ofSeconds(intervalSeconds),
-                Duration.ofMinutes(5), false, 64);
+        ApiSync.Settings settings = new ApiSync.Settings(accounts, Duration.ofSeconds(intervalSeconds), false, 64);
         try (Database db = database.openMigrated(8);
              Applier applier = new Applier(db.dataSource(), 2, 500, 10_000, outcomes -> { }).start(ObjectTypes.WELL_KNOWN)) {
             EventPoller poller = ApiSync.poller(db.dataSource(), applier, api, settings, new Backfill(api, applier, db.dataSource()));

@@ -37,7 +37,7 @@ final class Resources {
         }
     }
 
-    static final String API_VERSION = "2026-07-29.dahlia";
+    static final String API_VERSION = com.stripe.Stripe.API_VERSION; // the version stripe-java, and so OpenSigma, pins
 
     static final List<TopList> TOP = List.of(
             top("customers", "customer", true, "email"),

@@ -27,7 +27,7 @@ public final class SyntheticEvents {
     }
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final String API_VERSION = "2026-07-29.dahlia";
+    private static final String API_VERSION = com.stripe.Stripe.API_VERSION; // the version stripe-java, and so OpenSigma, pins
 
     private final Random random;
     private long clock;

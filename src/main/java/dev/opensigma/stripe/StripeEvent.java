@@ -36,6 +36,14 @@ public record StripeEvent(
         } catch (IOException e) {
             throw new InvalidEventException("The body could not be read as JSON: " + e.getMessage());
         }
+        return of(root, raw);
+    }
+
+    /**
+     * Checks an event already parsed (one read from {@code /v1/events}); {@code raw} is the text
+     * to store for it.
+     */
+    public static StripeEvent of(JsonNode root, String raw) throws InvalidEventException {
         if (root == null || !root.isObject()) {
             throw new InvalidEventException("Expected a JSON object (a Stripe event), got "
                     + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()) + ".");

@@ -47,10 +47,11 @@ public final class EventFeed {
 
     /** What one read applied. */
     public record Read(FeedPosition newest, long events, long applied, long duplicates) {
-        Read plus(Read page) {
-            return new Read(page.newest != null && (newest == null || page.newest.created().isAfter(newest.created())
-                    || newest.eventId() == null) ? page.newest : newest,
-                    events + page.events, applied + page.applied, duplicates + page.duplicates);
+        /** Both reads together; the newest position is the later one (the first seen on a tie). */
+        Read plus(Read other) {
+            boolean later = other.newest != null && (newest == null || other.newest.created().isAfter(newest.created()));
+            return new Read(later ? other.newest : newest, events + other.events, applied + other.applied,
+                    duplicates + other.duplicates);
         }
     }
 
@@ -172,7 +173,7 @@ public final class EventFeed {
             }
             StripeEvent parsed;
             try {
-                parsed = StripeEvent.parse(Json.MAPPER.writeValueAsString(event));
+                parsed = StripeEvent.of(event, Json.MAPPER.writeValueAsString(event));
             } catch (InvalidEventException | JsonProcessingException e) {
                 log.warn("Skipping an event from /v1/events that is not a valid event ({}): {}", p.eventId(), e.getMessage());
                 continue;

@@ -27,6 +27,9 @@ public final class EventPoller implements AutoCloseable {
         void reconcile(String account, String reason) throws Exception;
     }
 
+    /** How far back every tenth pass re-reads the feed. */
+    static final Duration OVERLAP = Duration.ofMinutes(5);
+
     /** One pass over the accounts: events applied and duplicates seen. */
     public record Pass(long events, long applied, long duplicates) {
     }
@@ -35,7 +38,6 @@ public final class EventPoller implements AutoCloseable {
     private final EventCursors cursors;
     private final List<String> accounts;
     private final Duration interval;
-    private final Duration overlap;
     private final Reconciler reconciler;
     private volatile boolean running = true;
     private Thread thread;
@@ -43,15 +45,13 @@ public final class EventPoller implements AutoCloseable {
 
     /**
      * @param accounts "" for the key's own account, plus connected account ids
-     * @param overlap  how far back every tenth pass re-reads the feed
      */
-    public EventPoller(EventFeed feed, EventCursors cursors, List<String> accounts, Duration interval, Duration overlap,
+    public EventPoller(EventFeed feed, EventCursors cursors, List<String> accounts, Duration interval,
                        Reconciler reconciler) {
         this.feed = feed;
         this.cursors = cursors;
         this.accounts = List.copyOf(accounts);
         this.interval = interval;
-        this.overlap = overlap;
         this.reconciler = reconciler;
     }
 
@@ -80,13 +80,12 @@ public final class EventPoller implements AutoCloseable {
             try {
                 read = feed.readAfter(account, position.get());
                 if (sweep) {
-                    Instant since = position.get().created().minus(overlap);
+                    Instant since = position.get().created().minus(OVERLAP);
                     EventFeed.Read late = feed.sweep(account, since);
                     if (late.applied() > 0) {
                         log.info("Found {} event(s) that appeared late in the feed{}", late.applied(), label(account));
                     }
-                    read = new EventFeed.Read(read.newest(), read.events() + late.events(), read.applied() + late.applied(),
-                            read.duplicates() + late.duplicates());
+                    read = read.plus(late);
                 }
             } catch (FeedExpiredException e) {
                 log.warn("{}", e.getMessage());

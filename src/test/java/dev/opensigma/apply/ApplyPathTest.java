@@ -1,5 +1,6 @@
 package dev.opensigma.apply;
 
+import static dev.opensigma.support.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opensigma.store.Database;
@@ -28,12 +29,6 @@ class ApplyPathTest {
     void close() {
         applying.close();
         db.close();
-    }
-
-    static String event(String id, String type, long created, String object, String previous) {
-        return "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"created\":" + created
-                + ",\"data\":{\"object\":" + object + (previous == null ? "" : ",\"previous_attributes\":" + previous)
-                + "}}";
     }
 
     static String sub(String status) {

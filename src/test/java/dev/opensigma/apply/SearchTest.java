@@ -1,6 +1,6 @@
 package dev.opensigma.apply;
 
-import static dev.opensigma.apply.ApplyPathTest.event;
+import static dev.opensigma.support.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opensigma.store.Database;

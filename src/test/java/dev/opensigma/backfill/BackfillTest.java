@@ -2,7 +2,6 @@ package dev.opensigma.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.opensigma.apply.Applier;
 import dev.opensigma.sim.ServedRequest;
 import dev.opensigma.sim.SimObject;
@@ -92,7 +91,7 @@ class BackfillTest {
 
         Map<Key, SimObject> truth = stripe.truth();
         Map<Key, SimulatedStripe.Stored> stored = SimulatedStripe.stored(db);
-        Set<String> deletedByEvent = deletionEvents();
+        Set<String> deletedByEvent = stripe.idsInEvents(type -> type.endsWith(".deleted"));
         long seen = 0;
         for (Map.Entry<Key, SimObject> e : truth.entrySet()) {
             if (!e.getValue().deleted() || !e.getKey().account().isEmpty()) {
@@ -175,18 +174,5 @@ class BackfillTest {
                     .filter(r -> !r.path().equals("/v1/events") && firstRun.containsKey(r.path() + "?" + r.query())).count();
             assertThat(refetched).as("successful pages fetched again").isZero();
         }
-    }
-
-    private Set<String> deletionEvents() throws Exception {
-        Set<String> ids = new java.util.HashSet<>();
-        stripe.api().pageThrough("/v1/events", List.of(), null, page -> {
-            for (JsonNode event : page.body().path("data")) {
-                if (event.path("type").asText().endsWith(".deleted")) {
-                    ids.add(event.path("data").path("object").path("id").asText());
-                }
-            }
-            return true;
-        });
-        return ids;
     }
 }

@@ -98,12 +98,26 @@ public final class SimulatedStripe implements AutoCloseable {
 
     /** Ids of every object the platform's retained events carry (what webhooks and polling can know of). */
     public java.util.Set<String> idsInEvents() throws Exception {
+        return idsInEvents(type -> true);
+    }
+
+    /** Ids of the objects that the platform's retained events of the matching types carry. */
+    public java.util.Set<String> idsInEvents(java.util.function.Predicate<String> eventType) throws Exception {
         java.util.Set<String> ids = new java.util.HashSet<>();
         api().pageThrough("/v1/events", List.of(), null, page -> {
-            page.body().path("data").forEach(event -> ids.add(event.path("data").path("object").path("id").asText()));
+            for (JsonNode event : page.body().path("data")) {
+                if (eventType.test(event.path("type").asText())) {
+                    ids.add(event.path("data").path("object").path("id").asText());
+                }
+            }
             return true;
         });
         return ids;
+    }
+
+    /** {@link #differences} for the objects with these ids only. */
+    public List<String> differencesAmong(Database db, java.util.Set<String> ids) {
+        return differences(db).stream().filter(d -> ids.stream().anyMatch(id -> d.contains("id=" + id + "]"))).toList();
     }
 
     /** jsonb keeps numbers by value: 19.0 and 19 are the same number. */

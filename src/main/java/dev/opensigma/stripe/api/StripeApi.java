@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -91,7 +92,7 @@ public final class StripeApi {
             throws StripeApiException, InterruptedException {
         String cursor = null;
         while (true) {
-            List<Param> all = new java.util.ArrayList<>(params);
+            List<Param> all = new ArrayList<>(params);
             all.add(Param.of("limit", 100));
             if (cursor != null) {
                 all.add(Param.of("starting_after", cursor));
@@ -151,7 +152,7 @@ public final class StripeApi {
                             0, null, null, e);
                 }
                 log.warn("{} {}: network error ({}), retrying (attempt {} of {})", method, path, e, failures, settings.maxAttempts());
-                sleep(backoff(failures));
+                Thread.sleep(backoff(failures));
                 continue;
             }
             int status = response.statusCode();
@@ -186,7 +187,7 @@ public final class StripeApi {
                 }
                 log.warn("{} {}: Stripe answered {} ({}), retrying (attempt {} of {})", method, path, status,
                         requestId, failures, settings.maxAttempts());
-                sleep(backoff(failures));
+                Thread.sleep(backoff(failures));
                 continue;
             }
             throw new StripeApiException(endpoint + " failed with HTTP " + status + (error.message() == null ? ""
@@ -252,10 +253,6 @@ public final class StripeApi {
     private static long backoff(int failures) {
         long cap = Math.min(30_000, 500L << Math.min(failures - 1, 10));
         return cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
-    }
-
-    private static void sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis);
     }
 
     /** Stripe's error body: {@code {"error": {"type", "code", "message"}}}. */
