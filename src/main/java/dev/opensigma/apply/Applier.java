@@ -26,6 +26,14 @@ public final class Applier implements AutoCloseable {
     private record Pending(Observation observation, CompletableFuture<Outcome> done) {
     }
 
+    /**
+     * Writers for a stream of events on this machine: one per two CPUs, at most four. Stripe sends
+     * several events about one object within milliseconds, and writers that share them wait for
+     * each other's object locks; on two CPUs a second writer halved the batches and cost a third
+     * of the throughput (docs/benchmarks.md). Backfills, whose pages hold distinct objects, use 2.
+     */
+    public static final int DEFAULT_WRITERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+
     private final BatchWriter writer;
     private final ObjectTables tables;
     private final BlockingQueue<Pending> queue;
@@ -35,7 +43,7 @@ public final class Applier implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * @param writers   threads committing batches in parallel (2 keeps the disk and both cores busy)
+     * @param writers   threads committing batches in parallel (see {@link #DEFAULT_WRITERS})
      * @param maxBatch  most observations in one transaction
      * @param onCommit  told the outcomes of every committed batch (for metrics)
      */

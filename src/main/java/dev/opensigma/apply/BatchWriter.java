@@ -73,14 +73,14 @@ final class BatchWriter {
 
     private static final String INSERT_VERSIONS = """
             insert into object_versions (object_type, id, account, valid_from, second, seq, event_id, event_type,
-                                         source, deleted, previous_attributes, data, parent_type, parent_id)
+                                         source, deleted, previous_attributes, data, parent_type, parent_id, api_version)
             select t.object_type, t.id, t.account, timestamptz 'epoch' + t.valid_from_us * interval '1 microsecond',
                    t.second, t.seq, t.event_id, t.event_type, t.source, t.deleted, t.previous_attributes::jsonb,
-                   t.data::jsonb, t.parent_type, t.parent_id
+                   t.data::jsonb, t.parent_type, t.parent_id, t.api_version
             from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[],
-                        ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
+                        ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                  as t(object_type, id, account, valid_from_us, second, seq, event_id, event_type, source, deleted,
-                      previous_attributes, data, parent_type, parent_id)
+                      previous_attributes, data, parent_type, parent_id, api_version)
             returning version_id, object_type, id, second, seq""";
 
     /**
@@ -343,7 +343,7 @@ final class BatchWriter {
         int n = versions.size();
         String[] type = new String[n], id = new String[n], account = new String[n], eventId = new String[n];
         String[] eventType = new String[n], source = new String[n], previous = new String[n], data = new String[n];
-        String[] parentType = new String[n], parentId = new String[n];
+        String[] parentType = new String[n], parentId = new String[n], apiVersion = new String[n];
         Long[] validFrom = new Long[n], second = new Long[n];
         Integer[] seq = new Integer[n];
         Boolean[] deleted = new Boolean[n];
@@ -363,11 +363,12 @@ final class BatchWriter {
             data[k] = o.objectJson();
             parentType[k] = o.parentType();
             parentId[k] = o.parentId();
+            apiVersion[k] = o.apiVersion();
         }
         try (PreparedStatement s = c.prepareStatement(INSERT_VERSIONS)) {
             bindArrays(c, s, "text", type, "text", id, "text", account, "int8", validFrom, "int8", second, "int4", seq,
                     "text", eventId, "text", eventType, "text", source, "bool", deleted, "text", previous, "text", data,
-                    "text", parentType, "text", parentId);
+                    "text", parentType, "text", parentId, "text", apiVersion);
             // (object, second, seq) is unique: the position of each returned row in the list.
             Map<String, Integer> position = new HashMap<>(n * 2);
             for (int k = 0; k < n; k++) {

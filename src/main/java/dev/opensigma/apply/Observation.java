@@ -19,6 +19,8 @@ import java.util.List;
  * @param event      the event, or null for a snapshot
  * @param object     the object's state, or null for an event without one ({@code invoice.upcoming})
  * @param validFrom  Stripe's time of this state: the event's {@code created}, or the fetch time
+ * @param apiVersion the Stripe API version the object is rendered in: the event's, or the one the
+ *                   snapshot was fetched with (null if unknown)
  */
 public record Observation(
         Source source,
@@ -30,7 +32,8 @@ public record Observation(
         Instant validFrom,
         boolean deleted,
         String parentType,
-        String parentId) {
+        String parentId,
+        String apiVersion) {
 
     public static Observation of(StripeEvent event, Source source) {
         boolean filed = event.hasObject() && ObjectTypes.isValidType(event.objectType());
@@ -41,35 +44,35 @@ public record Observation(
                 filed ? event.objectId() : null,
                 event.account(),
                 Instant.ofEpochSecond(event.created()),
-                deleted, null, null);
+                deleted, null, null, event.apiVersion());
     }
 
-    /** An object as fetched from the API at {@code observedAt} (for the backfill). */
-    public static Observation snapshot(JsonNode object, Instant observedAt, String account) {
+    /** An object as fetched from the API at {@code observedAt}, rendered in {@code apiVersion} (for the backfill). */
+    public static Observation snapshot(JsonNode object, Instant observedAt, String account, String apiVersion) {
         String type = object.path("object").asText(null);
         String id = object.path("id").asText(null);
         if (id == null || !ObjectTypes.isValidType(type)) {
             throw new IllegalArgumentException("A snapshot needs an object with 'id' and 'object' fields");
         }
         return new Observation(Source.BACKFILL, null, object, type, id, account, observedAt,
-                object.path("deleted").asBoolean(false), null, null);
+                object.path("deleted").asBoolean(false), null, null, apiVersion);
     }
 
     /**
      * An object fetched from a child list ({@code /v1/invoices/in_1/lines}) at {@code observedAt}:
      * filed like the children embedded in its parent.
      */
-    public static Observation childSnapshot(JsonNode object, Instant observedAt, String account,
+    public static Observation childSnapshot(JsonNode object, Instant observedAt, String account, String apiVersion,
                                             String parentType, String parentId) {
-        Observation o = snapshot(object, observedAt, account);
+        Observation o = snapshot(object, observedAt, account, apiVersion);
         return new Observation(o.source, null, o.object, o.objectType, o.objectId, account, observedAt, o.deleted,
-                parentType, parentId);
+                parentType, parentId, apiVersion);
     }
 
     /** The same observation filed under a connected account (for events read with {@code Stripe-Account}). */
     public Observation withAccount(String connectedAccount) {
         return new Observation(source, event, object, objectType, objectId, connectedAccount, validFrom, deleted,
-                parentType, parentId);
+                parentType, parentId, apiVersion);
     }
 
     /**
@@ -93,7 +96,7 @@ public record Observation(
                 String id = child.path("id").asText(null);
                 if (id != null && ObjectTypes.isValidType(type)) {
                     children.add(new Observation(source, event, child, type, id, account, validFrom,
-                            child.path("deleted").asBoolean(false), objectType, objectId));
+                            child.path("deleted").asBoolean(false), objectType, objectId, apiVersion));
                 }
             }
         }

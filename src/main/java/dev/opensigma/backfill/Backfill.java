@@ -343,8 +343,9 @@ public final class Backfill {
             String parentObjectType = type.isChild() ? ListableTypes.byName(type.parent().type()).objectType() : null;
             for (JsonNode object : data) {
                 observations.add(type.isChild()
-                        ? Observation.childSnapshot(object, answer.answeredAt(), account, parentObjectType, range.parentId())
-                        : Observation.snapshot(object, answer.answeredAt(), account));
+                        ? Observation.childSnapshot(object, answer.answeredAt(), account, api.settings().apiVersion(),
+                                parentObjectType, range.parentId())
+                        : Observation.snapshot(object, answer.answeredAt(), account, api.settings().apiVersion()));
                 for (ListableType child : childTypes) {
                     if (child.needsFetching(object)) {
                         children.add(Range.fresh(range.account(), child.name(), 0, object.path("id").asText(), null, null));

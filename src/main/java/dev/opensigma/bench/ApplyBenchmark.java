@@ -201,7 +201,7 @@ public final class ApplyBenchmark {
                 List<JsonNode> list = objects.subList(from, Math.min(objects.size(), from + page));
                 room.acquire(list.size());
                 for (JsonNode object : list) {
-                    CompletableFuture<Outcome> f = applier.submit(Observation.snapshot(object, observedAt, null), 600_000);
+                    CompletableFuture<Outcome> f = applier.submit(Observation.snapshot(object, observedAt, null, com.stripe.Stripe.API_VERSION), 600_000);
                     f.whenComplete((outcome, error) -> room.release());
                     all.add(f);
                 }

@@ -1,5 +1,6 @@
 package dev.opensigma.cli;
 
+import dev.opensigma.apply.Applier;
 import dev.opensigma.bench.ApplyBenchmark;
 import dev.opensigma.bench.DataDirectory;
 import dev.opensigma.bench.IngestBenchmark;
@@ -66,9 +67,9 @@ final class BenchCommand implements Runnable {
                 description = "Length of the latency run in seconds (0 skips it). Default: ${DEFAULT-VALUE}")
         int seconds;
 
-        @Option(names = "--writers", defaultValue = "2", paramLabel = "N",
-                description = "Server apply threads, as 'serve --writers'. Default: ${DEFAULT-VALUE}")
-        int writers;
+        @Option(names = "--writers", paramLabel = "N",
+                description = "Server apply threads, as 'serve --writers'. Default: as serve (${DEFAULT-VALUE} here)")
+        int writers = Applier.DEFAULT_WRITERS;
 
         @Option(names = "--max-batch", defaultValue = "500", paramLabel = "N",
                 description = "Most events per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")
@@ -136,9 +137,9 @@ final class BenchCommand implements Runnable {
                 description = "Snapshots submitted together with one observation time (a list page). Default: ${DEFAULT-VALUE}")
         int page;
 
-        @Option(names = "--writers", defaultValue = "2", paramLabel = "N",
-                description = "Apply threads, as 'serve --writers'. Default: ${DEFAULT-VALUE}")
-        int writers;
+        @Option(names = "--writers", paramLabel = "N",
+                description = "Apply threads, as 'serve --writers'. Default: as serve (${DEFAULT-VALUE} here)")
+        int writers = Applier.DEFAULT_WRITERS;
 
         @Option(names = "--max-batch", defaultValue = "500", paramLabel = "N",
                 description = "Most observations per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")

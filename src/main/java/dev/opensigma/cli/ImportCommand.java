@@ -41,7 +41,7 @@ final class ImportCommand implements Callable<Integer> {
             return 2;
         }
         try (Database db = database.openMigrated(4);
-             Applier applier = new Applier(db.dataSource(), 2, 500, 10_000, outcomes -> { })
+             Applier applier = new Applier(db.dataSource(), Applier.DEFAULT_WRITERS, 500, 10_000, outcomes -> { })
                      .start(ObjectTypes.WELL_KNOWN)) {
             ProgressBar bar = ProgressBar.forTerminalIfAny(err, "bytes", Files.size(file));
             NdjsonImporter.Summary summary = new NdjsonImporter(applier).importFile(file, bar::update);

@@ -3,6 +3,7 @@ package dev.opensigma.cli;
 import dev.opensigma.ApiSync;
 import dev.opensigma.Server;
 import dev.opensigma.ServerSettings;
+import dev.opensigma.apply.Applier;
 import dev.opensigma.ingest.SignatureVerifier;
 import dev.opensigma.store.Database;
 import dev.opensigma.store.DatabaseUrl;
@@ -48,8 +49,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:OPENSIGMA_PORT:-8080}", description = "HTTP port. Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--writers", defaultValue = "2", description = "Apply threads committing in parallel. Default: ${DEFAULT-VALUE}")
-    int writers;
+    @Option(names = "--writers", description = "Apply threads committing in parallel. Default: one per two CPUs,"
+            + " at most 4 (${DEFAULT-VALUE} here)")
+    int writers = Applier.DEFAULT_WRITERS;
 
     @Option(names = "--max-batch", defaultValue = "500", description = "Most events per commit. Default: ${DEFAULT-VALUE}")
     int maxBatch;

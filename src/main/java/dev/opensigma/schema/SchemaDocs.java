@@ -117,7 +117,10 @@ public final class SchemaDocs {
                                 new Column("recorded_at", "timestamptz", "When OpenSigma stored it."),
                                 new Column("parent_type", "text", "For an object that came embedded in another's list"
                                         + " (an invoice's lines, a charge's refunds): that object's type."),
-                                new Column("parent_id", "text", "And that object's id."))),
+                                new Column("parent_id", "text", "And that object's id."),
+                                new Column("api_version", "text", "The Stripe API version the object is rendered in:"
+                                        + " the event's, or the one a snapshot was fetched with (null for versions"
+                                        + " stored before V7)."))),
                 new Relation("history", "view",
                         "`object_versions` numbered 1..n per object in Stripe's time order, with the moment each"
                                 + " version stopped being current: `select * from history where id = 'sub_123'`."
@@ -140,7 +143,9 @@ public final class SchemaDocs {
                                 new Column("recorded_at", "timestamptz", "When OpenSigma stored it."),
                                 new Column("parent_type", "text", "For an object that came embedded in another's list"
                                         + " (an invoice's lines, a charge's refunds): that object's type."),
-                                new Column("parent_id", "text", "And that object's id."))),
+                                new Column("parent_id", "text", "And that object's id."),
+                                new Column("api_version", "text", "The Stripe API version the object is rendered in"
+                                        + " (the event's, or the one a backfill snapshot was fetched with)."))),
                 new Relation("objects", "view",
                         "The current state of every object of every type: the common columns of all the object"
                                 + " tables, one place to look an id up whatever its type.",

@@ -1,5 +1,6 @@
 package dev.opensigma.sim;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,9 +12,21 @@ final class AccountData {
     final Map<String, StoredObject> eventsById = new ConcurrentHashMap<>();
     final Listing events = new Listing(Listing.Order.NEWEST_FIRST);
     private final Map<String, Listing> lists = new ConcurrentHashMap<>();
+    /** Events held out of /v1/events until a moment (Stripe's list can show an event after newer ones). */
+    private final Map<String, Instant> listedFrom = new ConcurrentHashMap<>();
 
     AccountData(Account account) {
         this.account = account;
+    }
+
+    void listFrom(String eventId, Instant from) {
+        listedFrom.put(eventId, from);
+    }
+
+    /** Whether /v1/events shows the event yet. */
+    boolean listed(StoredObject event) {
+        Instant from = listedFrom.get(event.id);
+        return from == null || !from.isAfter(Instant.now());
     }
 
     /** The list named {@code key}: an object type for top-level lists, {@code "in_123/lines"} for child lists. */

@@ -1,6 +1,7 @@
 package dev.opensigma.sim;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,7 +51,15 @@ final class Activity {
     }
 
     /** Makes {@code count} changes now; returns the number of events they recorded. */
-    synchronized int generate(int count) {
+    int generate(int count) {
+        return generate(count, null);
+    }
+
+    /**
+     * Makes {@code count} changes now whose events show in {@code /v1/events} only from
+     * {@code listedFrom} on (null: at once); their webhooks go out at once either way.
+     */
+    synchronized int generate(int count, Instant listedFrom) {
         int events = 0;
         for (int i = 0; i < count; i++) {
             World w = world.at(clock.now());
@@ -65,7 +74,12 @@ final class Activity {
                         webhooks::pending);
                 new CustomerStory(s, w, a).run(CustomerStory.Kind.LIVE);
             }
-            events += store.commit(s, webhooks::deliver).size();
+            events += store.commit(s, event -> {
+                if (listedFrom != null) {
+                    store.account(event.account).listFrom(event.id, listedFrom);
+                }
+                webhooks.deliver(event);
+            }).size();
             for (Obj o : s.created()) {
                 List<String> list = ids.get(o.account + " " + o.type);
                 if (list != null) {

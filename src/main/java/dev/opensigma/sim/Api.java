@@ -269,7 +269,7 @@ final class Api {
                 throw ApiError.missing("event", q.cursorId(), q.startingAfter() != null ? "starting_after" : "ending_before");
             }
         }
-        return Lists.page(account.events, q, cursor, filter, "/v1/events");
+        return Lists.page(account.events, q, cursor, filter.and(account::listed), "/v1/events");
     }
 
     private byte[] event(String id, Params params, AccountData account) {

@@ -147,6 +147,16 @@ public final class StripeSimulator implements AutoCloseable {
         activity.generate(count);
     }
 
+    /**
+     * Makes {@code count} changes now whose events show in {@code /v1/events} only after
+     * {@code delay}, behind newer ones: Stripe's list can show an event a little after events
+     * created later, which is why a poller must now and then re-read an overlap. Their webhooks go
+     * out at once.
+     */
+    public void generateActivityListedLate(int count, Duration delay) {
+        activity.generate(count, Instant.now().plus(delay));
+    }
+
     /** Every request served so far, in order (the oldest dropped beyond 2,000,000). */
     public List<ServedRequest> requests() {
         return requests.all();

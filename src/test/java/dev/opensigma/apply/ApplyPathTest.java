@@ -117,7 +117,7 @@ class ApplyPathTest {
         applying.apply(event("evt_c1", "customer.created", 1000, "{\"id\":\"cus_s\",\"object\":\"customer\",\"email\":\"a\"}", null));
         // Fetched later than the event: it is the newer state.
         applying.apply(Observation.snapshot(Json.MAPPER.readTree("{\"id\":\"cus_s\",\"object\":\"customer\",\"email\":\"b\"}"),
-                Instant.ofEpochSecond(2000, 500_000_000), null));
+                Instant.ofEpochSecond(2000, 500_000_000), null, "2099-01-01.snapshot"));
         assertThat(TestDatabase.rows(db, "select data->>'email' from customers where id = 'cus_s'")).containsExactly(List.of("b"));
         // An event that happened between the two arrives late: filed in between, current unchanged.
         applying.apply(event("evt_c2", "customer.updated", 1500, "{\"id\":\"cus_s\",\"object\":\"customer\",\"email\":\"m\"}",
@@ -125,6 +125,11 @@ class ApplyPathTest {
         assertThat(TestDatabase.rows(db, "select data->>'email' from customers where id = 'cus_s'")).containsExactly(List.of("b"));
         assertThat(TestDatabase.rows(db, "select data->>'email', source from history where id = 'cus_s' order by version"))
                 .containsExactly(List.of("a", "import"), List.of("m", "import"), List.of("b", "backfill"));
+        // Each version records the API version it is rendered in: the event's, or the one the snapshot was fetched with.
+        String eventVersion = TestDatabase.rows(db, "select api_version from events where id = 'evt_c1'").get(0).get(0);
+        assertThat(eventVersion).isNotBlank();
+        assertThat(TestDatabase.rows(db, "select api_version from history where id = 'cus_s' order by version"))
+                .containsExactly(List.of(eventVersion), List.of(eventVersion), List.of("2099-01-01.snapshot"));
         // A change after the fetch wins.
         applying.apply(event("evt_c3", "customer.updated", 2001, "{\"id\":\"cus_s\",\"object\":\"customer\",\"email\":\"z\"}",
                 "{\"email\":\"b\"}"));

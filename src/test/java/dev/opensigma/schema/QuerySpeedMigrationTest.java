@@ -100,7 +100,12 @@ class QuerySpeedMigrationTest {
             }
             String from = source.schema();
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-                s.execute("insert into object_versions overriding system value select * from \"" + from + "\".object_versions");
+                // The columns V3 had (later migrations add some).
+                String columns = TestDatabase.rows(db, "select string_agg(quote_ident(column_name), ', '"
+                        + " order by ordinal_position) from information_schema.columns"
+                        + " where table_schema = ? and table_name = 'object_versions'", db.schema()).getFirst().getFirst();
+                s.execute("insert into object_versions (" + columns + ") overriding system value select " + columns
+                        + " from \"" + from + "\".object_versions");
                 s.execute("insert into events select * from \"" + from + "\".events");
                 List<List<String>> types = TestDatabase.rows(db, "select object_type, refresh_sql from object_types");
                 for (List<String> type : types) {
@@ -132,7 +137,7 @@ class QuerySpeedMigrationTest {
                 Instant at = Instant.ofEpochSecond(Long.parseLong(c.get(1)) + (k % 3 == 0 ? 0 : 400))
                         .plusMillis(250 + 100L * (k % 5));
                 applying.apply(Observation.snapshot(Json.MAPPER.readTree(c.get(0).replace("@example.com", "@snapshot.test")),
-                        at, null));
+                        at, null, "2026-07-29.dahlia"));
                 k++;
             }
         }

@@ -61,6 +61,32 @@ class SyncTest {
     }
 
     @Test
+    void everyTenthPassReReadsAnOverlapAndFindsEventsStripeListedLate() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            EventPoller poller = poller(stripe.api(), applier);
+            poller.pollOnce(); // pass 0: every retained event
+            Duration lateBy = Duration.ofSeconds(2);
+            Instant listed = Instant.now().plus(lateBy);
+            stripe.simulator().generateActivityListedLate(5, lateBy);
+            stripe.simulator().generateActivity(5);
+            assertThat(poller.pollOnce().applied()).as("pass 1: the events listed at once").isPositive();
+            long stored = TestDatabase.count(db, "select count(*) from events");
+            long retained = stripe.simulator().objectCountsByListPath().get("/v1/events");
+            assertThat(stored).as("the late events are not listed yet").isLessThan(retained);
+
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), listed).toMillis() + 200));
+            // Now listed, but behind the stored position: reading after it cannot see them.
+            for (int pass = 2; pass < 10; pass++) {
+                assertThat(poller.pollOnce().applied()).as("pass %d", pass).isZero();
+            }
+            assertThat(TestDatabase.count(db, "select count(*) from events")).isEqualTo(stored);
+            // Pass 10 re-reads the last minutes of the feed.
+            assertThat(poller.pollOnce().applied()).as("pass 10").isEqualTo(retained - stored);
+            assertThat(TestDatabase.count(db, "select count(distinct id) from events")).isEqualTo(retained);
+        }
+    }
+
+    @Test
     void aPositionOlderThanStripesRetentionIsReportedAndReconciledWithABackfill() throws Exception {
         try (Applier applier = SimulatedStripe.applier(db)) {
             StripeApi api = stripe.api();
