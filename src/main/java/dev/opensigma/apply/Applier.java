@@ -23,7 +23,10 @@ public final class Applier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
-    private record Pending(Observation observation, CompletableFuture<Outcome> done) {
+    private record Pending(Prepared prepared, CompletableFuture<Outcome> done) {
+        Observation observation() {
+            return prepared.observation();
+        }
     }
 
     /**
@@ -81,8 +84,16 @@ public final class Applier implements AutoCloseable {
             done.completeExceptionally(new DatabaseUnavailableException("OpenSigma is shutting down", null));
             return done;
         }
+        Prepared prepared;
         try {
-            if (!queue.offer(new Pending(observation, done), waitMillis, TimeUnit.MILLISECONDS)) {
+            // The per-object work is done here, on the submitting thread, off the writer's path.
+            prepared = Prepared.of(observation, tables);
+        } catch (RuntimeException e) {
+            done.completeExceptionally(new ApplyFailedException("Could not read this observation's object: " + e, e));
+            return done;
+        }
+        try {
+            if (!queue.offer(new Pending(prepared, done), waitMillis, TimeUnit.MILLISECONDS)) {
                 done.completeExceptionally(new DatabaseUnavailableException(
                         "The apply queue is full: the database is not keeping up or is unreachable", null));
             }
@@ -138,9 +149,9 @@ public final class Applier implements AutoCloseable {
     }
 
     private void commit(List<Pending> batch) {
-        List<Observation> observations = batch.stream().map(Pending::observation).toList();
+        List<Prepared> prepared = batch.stream().map(Pending::prepared).toList();
         try {
-            List<Outcome> outcomes = writeWithRetry(observations);
+            List<Outcome> outcomes = writeWithRetry(prepared);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(outcomes.get(i));
             }
@@ -156,17 +167,17 @@ public final class Applier implements AutoCloseable {
                     commit(List.of(p));
                 }
             } else {
-                log.warn("Could not apply {}: {}", describe(observations.getFirst()), e.getMessage());
+                log.warn("Could not apply {}: {}", describe(batch.getFirst().observation()), e.getMessage());
                 batch.getFirst().done().completeExceptionally(new ApplyFailedException(
                         "The database refused this event: " + e.getMessage(), e));
             }
         }
     }
 
-    private List<Outcome> writeWithRetry(List<Observation> observations) throws SQLException {
+    private List<Outcome> writeWithRetry(List<Prepared> prepared) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return writer.write(observations);
+                return writer.write(prepared);
             } catch (SQLException e) {
                 boolean conflict = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
                 if (!conflict || attempt == 5) {

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,19 +116,24 @@ final class BatchWriter {
      * {@code force_generic_plan} for the transaction. Each statement is written so that its generic
      * plan is good (BatchWriterPlanTest).
      */
-    List<Outcome> write(List<Observation> batch) throws SQLException {
+    List<Outcome> write(List<Prepared> prepared) throws SQLException {
         long t = System.nanoTime();
         ApplyTimings.batch();
-        // The embedded children of each observation (by position), worked out once for the whole batch.
-        List<List<Observation>> childrenOf = new ArrayList<>(batch.size());
+        // The embedded children of each observation (by position), and each version's values, as
+        // the submitting threads worked them out.
+        List<Observation> batch = new ArrayList<>(prepared.size());
+        List<List<Observation>> childrenOf = new ArrayList<>(prepared.size());
         List<Observation> versions = new ArrayList<>();
-        for (Observation o : batch) {
-            List<Observation> children = o.hasVersion() ? o.children() : List.of();
-            childrenOf.add(children);
+        Map<Observation, Prepared.Row> rows = new IdentityHashMap<>();
+        for (Prepared p : prepared) {
+            Observation o = p.observation();
+            batch.add(o);
+            childrenOf.add(p.children());
             if (o.hasVersion()) {
                 versions.add(o);
-                versions.addAll(children);
+                versions.addAll(p.children());
             }
+            p.rows().forEach(row -> rows.put(row.version(), row));
         }
         tables.prepare(versions);
         t = ApplyTimings.record(ApplyTimings.Step.PREPARE, t);
@@ -135,7 +141,7 @@ final class BatchWriter {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Outcome> outcomes = write(c, batch, childrenOf);
+                List<Outcome> outcomes = write(c, batch, childrenOf, rows);
                 t = System.nanoTime();
                 c.commit();
                 ApplyTimings.record(ApplyTimings.Step.COMMIT, t);
@@ -147,8 +153,8 @@ final class BatchWriter {
         }
     }
 
-    private List<Outcome> write(Connection c, List<Observation> batch, List<List<Observation>> childrenOf)
-            throws SQLException {
+    private List<Outcome> write(Connection c, List<Observation> batch, List<List<Observation>> childrenOf,
+                                Map<Observation, Prepared.Row> rows) throws SQLException {
         long t = System.nanoTime();
         lockObjects(c, batch, childrenOf);
         t = ApplyTimings.record(ApplyTimings.Step.LOCK, t);
@@ -175,9 +181,9 @@ final class BatchWriter {
         if (!filed.isEmpty()) {
             Placement placement = placeInTime(c, filed);
             t = ApplyTimings.record(ApplyTimings.Step.PLACE, t);
-            long[] versionIds = insertVersions(c, filed, placement.seqs());
+            long[] versionIds = insertVersions(c, filed, placement.seqs(), rows);
             t = ApplyTimings.record(ApplyTimings.Step.VERSIONS, t);
-            refreshCurrent(c, filed, versionIds, placement.stored());
+            refreshCurrent(c, filed, versionIds, placement.stored(), rows);
             ApplyTimings.record(ApplyTimings.Step.CURRENT, t);
         }
         return List.of(outcomes);
@@ -339,7 +345,8 @@ final class BatchWriter {
     }
 
     /** Inserts the new versions; returns their version ids by position in the list. */
-    private long[] insertVersions(Connection c, List<Observation> versions, int[] seqs) throws SQLException {
+    private long[] insertVersions(Connection c, List<Observation> versions, int[] seqs,
+                                  Map<Observation, Prepared.Row> rows) throws SQLException {
         int n = versions.size();
         String[] type = new String[n], id = new String[n], account = new String[n], eventId = new String[n];
         String[] eventType = new String[n], source = new String[n], previous = new String[n], data = new String[n];
@@ -360,7 +367,8 @@ final class BatchWriter {
             source[k] = o.source().label();
             deleted[k] = o.deleted();
             previous[k] = Observation.toJson(o.previousAttributes());
-            data[k] = o.objectJson();
+            Prepared.Row row = rows.get(o);
+            data[k] = row != null ? row.json() : o.objectJson();
             parentType[k] = o.parentType();
             parentId[k] = o.parentId();
             apiVersion[k] = o.apiVersion();
@@ -400,8 +408,8 @@ final class BatchWriter {
      * each with its typed values and search text read here. When the newest is none of them, it is
      * the version that was already current.
      */
-    private void refreshCurrent(Connection c, List<Observation> versions, long[] versionIds, List<StoredVersion> stored)
-            throws SQLException {
+    private void refreshCurrent(Connection c, List<Observation> versions, long[] versionIds, List<StoredVersion> stored,
+                                Map<Observation, Prepared.Row> rows) throws SQLException {
         record Candidates(Set<String> ids, List<Long> versionIds, List<String> typed, List<String> search) {
         }
         Map<String, Candidates> byType = new TreeMap<>();
@@ -411,8 +419,11 @@ final class BatchWriter {
                     t -> new Candidates(new TreeSet<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
             cs.ids().add(o.objectId());
             cs.versionIds().add(versionIds[k]);
-            cs.typed().add(TypedValues.json(o.object(), tables.columnTypes(o.objectType())));
-            cs.search().add(SearchText.of(o.object()));
+            Prepared.Row row = rows.get(o);
+            // Typed values read before the writer added columns lack the new ones: read again.
+            cs.typed().add(row != null && row.generation() == tables.generation() ? row.typed()
+                    : TypedValues.json(o.object(), tables.columnTypes(o.objectType())));
+            cs.search().add(row != null ? row.search() : SearchText.of(o.object()));
         }
         for (StoredVersion v : stored) {
             Candidates cs = byType.get(v.objectType());

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -52,6 +53,8 @@ final class ObjectTables {
     private final Map<String, Map<String, ColumnType>> columnTypes = new ConcurrentHashMap<>();
     /** Types whose table exists but whose statements were never generated (tables from before typed columns). */
     private final Set<String> unsynced = ConcurrentHashMap.newKeySet();
+    /** Counts changes to the known columns, so that values read for older ones can be told apart. */
+    private final AtomicLong generation = new AtomicLong();
 
     ObjectTables(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -76,6 +79,7 @@ final class ObjectTables {
                 }
             }
         }
+        generation.incrementAndGet();
     }
 
     /**
@@ -267,5 +271,11 @@ final class ObjectTables {
         set.addAll(names);
         columnTypes.put(type, types);
         fields.put(type, set);
+        generation.incrementAndGet();
+    }
+
+    /** Changes whenever a table or column is added (see {@link Prepared.Row#typed}). */
+    long generation() {
+        return generation.get();
     }
 }

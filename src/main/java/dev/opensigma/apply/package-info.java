@@ -1,6 +1,6 @@
 /**
- * The one apply path. Every source (webhooks, the relay endpoint, file imports, later polling and
- * backfill) hands {@link dev.opensigma.apply.Observation}s to the {@link dev.opensigma.apply.Applier},
+ * The one apply path. Every source (webhooks, the relay endpoint, file imports, the event poller and
+ * the backfill) hands {@link dev.opensigma.apply.Observation}s to the {@link dev.opensigma.apply.Applier},
  * which group-commits them: each batch is one transaction that archives the events, files each
  * object version at its place in Stripe's time order, and refreshes the current state and its
  * search row.

@@ -101,6 +101,11 @@ public final class EventReceiver {
                     + (request.contentType() == null ? "none" : request.contentType()) + "'.");
         }
         if (request.contentLength() > maxBodyBytes) {
+            if (request.contentLength() <= 2 * maxBodyBytes) {
+                // Read to the end first: answering while the sender is still writing can reset the
+                // connection, and the sender would see a network error instead of this answer.
+                request.body().read();
+            }
             throw tooLarge(request.contentLength());
         }
         byte[] bytes = request.body().read();
