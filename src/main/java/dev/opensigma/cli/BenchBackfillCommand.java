@@ -6,12 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code bench backfill}: the backfill against the simulator, against the ceiling its limits allow. */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
@@ -21,9 +19,6 @@ import picocli.CommandLine.Spec;
                 + " resident memory; then the same with no latency and no limits (our own speed).",
             "Prints a markdown report for docs/benchmarks.md (progress goes to stderr). Exits 1 if a run is incomplete."})
 final class BenchBackfillCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--objects", defaultValue = "1000000", description = "Size of the simulated account. Default: ${DEFAULT-VALUE}")
     int objects;
@@ -44,20 +39,14 @@ final class BenchBackfillCommand implements Callable<Integer> {
             description = "Which runs: limits (Stripe's), unlimited (no latency or limits). Default: ${DEFAULT-VALUE}")
     List<String> runs;
 
-    @Option(names = "--data-dir", description = "New or empty directory for the databases. Default: a new temp directory.")
-    Path dataDir;
-
-    @Option(names = "--keep", description = "Keep the data directory afterwards.")
-    boolean keep;
-
-    @Option(names = "--output", paramLabel = "FILE", description = "Also write the markdown report to FILE.")
-    Path output;
+    @Mixin
+    BenchReportOptions report;
 
     @Override
     public Integer call() throws Exception {
         List<BackfillBenchmark.Run> results = new ArrayList<>();
         String loadBefore = BackfillBenchmark.loadAverage();
-        try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
+        try (DataDirectory dir = report.directory()) {
             for (String run : runs) {
                 boolean limits = switch (run) {
                     case "limits" -> true;
@@ -70,18 +59,7 @@ final class BenchBackfillCommand implements Callable<Integer> {
                         System.err).run(runDir));
             }
         }
-        String markdown = BackfillBenchmark.markdown(command(), loadBefore, results);
-        System.out.println();
-        System.out.print(markdown);
-        System.out.flush();
-        if (output != null) {
-            Files.writeString(output, markdown);
-        }
+        report.publish(BackfillBenchmark.markdown(report.command(), loadBefore, results));
         return results.stream().allMatch(r -> r.completed() && r.objects() >= r.expectedObjects()) ? 0 : 1;
-    }
-
-    private String command() {
-        // originalArgs() are those of the whole command line: "bench backfill --objects ...".
-        return "./opensigma " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 }

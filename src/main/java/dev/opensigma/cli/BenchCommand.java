@@ -5,14 +5,11 @@ import dev.opensigma.bench.ApplyBenchmark;
 import dev.opensigma.bench.DataDirectory;
 import dev.opensigma.bench.IngestBenchmark;
 import dev.opensigma.bench.IngestReport;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -37,15 +34,8 @@ final class BenchCommand implements Runnable {
                 "Exits 1 if any request failed or any acknowledged event is missing."})
     static final class Ingest implements Callable<Integer> {
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "New or empty directory for the database. Default: a new directory under the system temp dir.")
-        Path dataDir;
-
-        @Option(names = "--keep", description = "Keep the data directory afterwards (deleted by default).")
-        boolean keep;
+        @Mixin
+        BenchReportOptions report;
 
         @Option(names = "--concurrency", split = ",", defaultValue = "1,16,64", paramLabel = "N",
                 description = "Concurrent senders of each throughput run. Default: ${DEFAULT-VALUE}")
@@ -75,35 +65,18 @@ final class BenchCommand implements Runnable {
                 description = "Most events per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")
         int maxBatch;
 
-        @Option(names = "--output", paramLabel = "FILE", description = "Also write the markdown report to FILE.")
-        Path output;
-
         @Override
         public Integer call() throws Exception {
             IngestBenchmark.Settings settings = new IngestBenchmark.Settings(concurrency, events, warmup, rate, seconds,
                     writers, maxBatch);
-            IngestReport report;
-            try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
-                System.err.println("Data directory: " + dir.path() + (keep ? " (kept afterwards)" : " (deleted afterwards)"));
-                report = new IngestBenchmark(settings, System.err).run(dir);
+            IngestReport result;
+            try (DataDirectory dir = report.directory()) {
+                System.err.println("Data directory: " + dir.path() + (report.keep ? " (kept afterwards)" : " (deleted afterwards)"));
+                result = new IngestBenchmark(settings, System.err).run(dir);
             }
-            String markdown = report.markdown(command());
-            System.out.println();
-            System.out.print(markdown);
-            System.out.flush();
-            if (output != null) {
-                Files.writeString(output, markdown);
-                System.err.println("Report written to " + output.toAbsolutePath());
-            }
-            report.problems().forEach(p -> System.err.println("error: " + p));
-            return report.passed() ? 0 : 1;
-        }
-
-        /** The command as typed, to make the figures reproducible. */
-        private String command() {
-            return "./opensigma " + spec.commandLine().getParseResult().originalArgs().stream()
-                    .map(a -> a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
-                    .collect(Collectors.joining(" "));
+            report.publish(result.markdown(report.command()));
+            result.problems().forEach(p -> System.err.println("error: " + p));
+            return result.passed() ? 0 : 1;
         }
     }
 
@@ -113,9 +86,6 @@ final class BenchCommand implements Runnable {
                     + " as it takes them, and reports items/s and the CPU time of the JVM and PostgreSQL per item."
                     + " Prints a markdown report for docs/benchmarks.md (progress goes to stderr)."})
     static final class Apply implements Callable<Integer> {
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--events", defaultValue = "10000", paramLabel = "N",
                 description = "Events per measured run (0 skips them). Default: ${DEFAULT-VALUE}")
@@ -145,33 +115,19 @@ final class BenchCommand implements Runnable {
                 description = "Most observations per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")
         int maxBatch;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "New or empty directory for the database. Default: a new directory under the system temp dir.")
-        Path dataDir;
-
-        @Option(names = "--keep", description = "Keep the data directory afterwards (deleted by default).")
-        boolean keep;
-
-        @Option(names = "--output", paramLabel = "FILE", description = "Also write the markdown report to FILE.")
-        Path output;
+        @Mixin
+        BenchReportOptions report;
 
         @Override
         public Integer call() throws Exception {
             ApplyBenchmark.Settings settings = new ApplyBenchmark.Settings(events, snapshots, warmup, runs, page, writers,
                     maxBatch);
             String markdown;
-            try (DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep)) {
-                System.err.println("Data directory: " + dir.path() + (keep ? " (kept afterwards)" : " (deleted afterwards)"));
-                markdown = new ApplyBenchmark(settings, System.err).run(dir, "./opensigma " + String.join(" ",
-                        spec.commandLine().getParseResult().originalArgs()));
+            try (DataDirectory dir = report.directory()) {
+                System.err.println("Data directory: " + dir.path() + (report.keep ? " (kept afterwards)" : " (deleted afterwards)"));
+                markdown = new ApplyBenchmark(settings, System.err).run(dir, report.command());
             }
-            System.out.println();
-            System.out.print(markdown);
-            System.out.flush();
-            if (output != null) {
-                Files.writeString(output, markdown);
-                System.err.println("Report written to " + output.toAbsolutePath());
-            }
+            report.publish(markdown);
             return 0;
         }
     }

@@ -3,11 +3,10 @@ package dev.opensigma.cli;
 import dev.opensigma.bench.QueryBenchmark;
 import dev.opensigma.bench.QueryReport;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,33 +44,18 @@ final class BenchQueriesCommand implements Callable<Integer> {
             description = "Most events per commit, as 'serve --max-batch'. Default: ${DEFAULT-VALUE}")
     int maxBatch;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "New or empty directory for the database. Default: a new directory under the system temp dir.")
-    Path dataDir;
-
-    @Option(names = "--keep", description = "Keep the data directory afterwards (deleted by default).")
-    boolean keep;
-
-    @Option(names = "--output", paramLabel = "FILE", description = "Also write the markdown report to FILE.")
-    Path output;
+    @Mixin
+    BenchReportOptions report;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         QueryBenchmark.Settings settings = new QueryBenchmark.Settings(objects, runs, seed, writers, maxBatch);
         String command = "./opensigma bench queries --objects " + objects + " --runs " + runs
                 + (seed != 1 ? " --seed " + seed : "") + (writers != 2 ? " --writers " + writers : "")
                 + (maxBatch != 500 ? " --max-batch " + maxBatch : "");
-        QueryReport report = QueryBenchmark.run(settings, Optional.ofNullable(dataDir), keep, command, err);
-        String markdown = report.markdown();
-        out.print(markdown);
-        out.flush();
-        if (output != null) {
-            Files.writeString(output, markdown);
-            err.println("bench queries: report written to " + output.toAbsolutePath());
-            err.flush();
-        }
+        QueryReport result = QueryBenchmark.run(settings, Optional.ofNullable(report.dataDir), report.keep, command, err);
+        report.publish(result.markdown());
         return 0;
     }
 }
