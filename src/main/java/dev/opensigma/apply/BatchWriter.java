@@ -128,10 +128,11 @@ final class BatchWriter {
         for (Prepared p : prepared) {
             Observation o = p.observation();
             batch.add(o);
-            childrenOf.add(p.children());
+            List<Observation> children = p.children();
+            childrenOf.add(children);
             if (o.hasVersion()) {
                 versions.add(o);
-                versions.addAll(p.children());
+                versions.addAll(children);
             }
             p.rows().forEach(row -> rows.put(row.version(), row));
         }

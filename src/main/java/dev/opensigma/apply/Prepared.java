@@ -9,10 +9,9 @@ import java.util.List;
  * the typed values and the search text. Submitting threads run side by side; the writer is one
  * thread per batch, so what it does not have to work out itself shortens every batch.
  *
- * @param children the embedded children ({@link Observation#children()}), worked out once
- * @param rows     the observation's own version first (if it has one), then its children's
+ * @param rows the observation's own version first (if it has one), then its embedded children's
  */
-record Prepared(Observation observation, List<Observation> children, List<Row> rows) {
+record Prepared(Observation observation, List<Row> rows) {
 
     /**
      * One version's values.
@@ -23,9 +22,14 @@ record Prepared(Observation observation, List<Observation> children, List<Row> r
     record Row(Observation version, String json, String typed, String search, long generation) {
     }
 
+    /** The embedded children ({@link Observation#children()}), as worked out once. */
+    List<Observation> children() {
+        return rows.size() <= 1 ? List.of() : rows.subList(1, rows.size()).stream().map(Row::version).toList();
+    }
+
     static Prepared of(Observation o, ObjectTables tables) {
         if (!o.hasVersion()) {
-            return new Prepared(o, List.of(), List.of());
+            return new Prepared(o, List.of());
         }
         long generation = tables.generation();
         List<Observation> children = o.children();
@@ -34,7 +38,7 @@ record Prepared(Observation observation, List<Observation> children, List<Row> r
         for (Observation child : children) {
             rows.add(row(child, tables, generation));
         }
-        return new Prepared(o, children, rows);
+        return new Prepared(o, rows);
     }
 
     private static Row row(Observation o, ObjectTables tables, long generation) {
