@@ -15,9 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The entrance to the apply path, with group commit. Callers submit observations and get a
- * future that completes once the observation is committed (or fails if it was not). A few writer
- * threads take whatever has queued up, up to {@code maxBatch}, and commit it as one transaction,
- * so concurrent requests share commits instead of paying one fsync each.
+ * future that completes once the observation is committed (or fails if it was not). Each writer
+ * thread has its own queue and takes whatever has queued up there, up to {@code maxBatch}, and
+ * commits it as one transaction, so concurrent requests share commits instead of paying one
+ * fsync each.
+ *
+ * <p>Observations go to a writer by their object (a child list's entries by their parent), the
+ * way Kafka partitions by key: every version of one object is written by the same writer, so
+ * writers never wait for each other's object locks (Stripe sends several events about one object
+ * within milliseconds), and the database's work is spread over the writers' connections.
  */
 public final class Applier implements AutoCloseable {
 
@@ -30,16 +36,17 @@ public final class Applier implements AutoCloseable {
     }
 
     /**
-     * Writers for a stream of events on this machine: one per two CPUs, at most four. Stripe sends
-     * several events about one object within milliseconds, and writers that share them wait for
-     * each other's object locks; on two CPUs a second writer halved the batches and cost a third
-     * of the throughput (docs/benchmarks.md). Backfills, whose pages hold distinct objects, use 2.
+     * Writers on this machine: one per two CPUs, at least two, at most four. One writer's
+     * database work runs on one PostgreSQL backend, one CPU: once the tables held about 100,000
+     * events, a single writer kept two CPUs only 73-75% busy, and a second one (with its own
+     * objects, see above) gave 9-16% more events/s (docs/benchmarks.md).
      */
-    public static final int DEFAULT_WRITERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    public static final int DEFAULT_WRITERS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
 
     private final BatchWriter writer;
     private final ObjectTables tables;
-    private final BlockingQueue<Pending> queue;
+    /** One queue per writer; {@link #queueOf} picks it. */
+    private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final int maxBatch;
     private final List<Thread> threads = new ArrayList<>();
     private final Consumer<List<Outcome>> onCommit;
@@ -48,17 +55,19 @@ public final class Applier implements AutoCloseable {
     /**
      * @param writers   threads committing batches in parallel (see {@link #DEFAULT_WRITERS})
      * @param maxBatch  most observations in one transaction
+     * @param queueCapacity observations waiting, in all (split evenly between the writers' queues)
      * @param onCommit  told the outcomes of every committed batch (for metrics)
      */
     public Applier(DataSource dataSource, int writers, int maxBatch, int queueCapacity, Consumer<List<Outcome>> onCommit) {
         this.tables = new ObjectTables(dataSource);
         this.writer = new BatchWriter(dataSource, tables);
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatch = maxBatch;
         this.onCommit = onCommit;
+        int capacity = Math.max(1, (queueCapacity + writers - 1) / writers);
         for (int i = 0; i < writers; i++) {
-            Thread t = Thread.ofPlatform().name("apply-writer-" + i).daemon(true).unstarted(this::runWriter);
-            threads.add(t);
+            BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(capacity);
+            queues.add(queue);
+            threads.add(Thread.ofPlatform().name("apply-writer-" + i).daemon(true).unstarted(() -> runWriter(queue)));
         }
     }
 
@@ -93,7 +102,7 @@ public final class Applier implements AutoCloseable {
             return done;
         }
         try {
-            if (!queue.offer(new Pending(prepared, done), waitMillis, TimeUnit.MILLISECONDS)) {
+            if (!queueOf(observation).offer(new Pending(prepared, done), waitMillis, TimeUnit.MILLISECONDS)) {
                 done.completeExceptionally(new DatabaseUnavailableException(
                         "The apply queue is full: the database is not keeping up or is unreachable", null));
             }
@@ -125,7 +134,24 @@ public final class Applier implements AutoCloseable {
         return outcomes;
     }
 
-    private void runWriter() {
+    /** The queue of the writer that writes this observation's object. */
+    private BlockingQueue<Pending> queueOf(Observation observation) {
+        return queues.get(Math.floorMod(writerKey(observation).hashCode(), queues.size()));
+    }
+
+    /**
+     * What decides an observation's writer: its object, or for an entry of a child list its parent
+     * (whose events embed it); an event without an object goes by its id, so that its duplicate
+     * deliveries meet in one writer's batch.
+     */
+    static String writerKey(Observation o) {
+        if (o.isChild()) {
+            return o.parentType() + ":" + o.parentId();
+        }
+        return o.hasVersion() ? o.objectType() + ":" + o.objectId() : "event:" + o.eventId();
+    }
+
+    private void runWriter(BlockingQueue<Pending> queue) {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {

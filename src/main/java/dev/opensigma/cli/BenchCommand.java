@@ -45,8 +45,9 @@ final class BenchCommand implements Runnable {
                 description = "Events per throughput run (fresh ones each run). Default: ${DEFAULT-VALUE}")
         int events;
 
-        @Option(names = "--warmup", defaultValue = "8000", paramLabel = "N",
-                description = "Events sent first to warm up, not reported. Default: ${DEFAULT-VALUE}")
+        @Option(names = "--warmup", defaultValue = "60000", paramLabel = "N",
+                description = "Events sent first to warm up, not reported (the JIT compiles for about a minute"
+                        + " of load; measured earlier, it takes CPU the server needs). Default: ${DEFAULT-VALUE}")
         int warmup;
 
         @Option(names = "--rate", defaultValue = "1000", paramLabel = "N",
