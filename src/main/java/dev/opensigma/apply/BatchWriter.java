@@ -368,8 +368,7 @@ final class BatchWriter {
             source[k] = o.source().label();
             deleted[k] = o.deleted();
             previous[k] = Observation.toJson(o.previousAttributes());
-            Prepared.Row row = rows.get(o);
-            data[k] = row != null ? row.json() : o.objectJson();
+            data[k] = rows.get(o).json();
             parentType[k] = o.parentType();
             parentId[k] = o.parentId();
             apiVersion[k] = o.apiVersion();
@@ -422,9 +421,9 @@ final class BatchWriter {
             cs.versionIds().add(versionIds[k]);
             Prepared.Row row = rows.get(o);
             // Typed values read before the writer added columns lack the new ones: read again.
-            cs.typed().add(row != null && row.generation() == tables.generation() ? row.typed()
+            cs.typed().add(row.generation() == tables.generation() ? row.typed()
                     : TypedValues.json(o.object(), tables.columnTypes(o.objectType())));
-            cs.search().add(row != null ? row.search() : SearchText.of(o.object()));
+            cs.search().add(row.search());
         }
         for (StoredVersion v : stored) {
             Candidates cs = byType.get(v.objectType());

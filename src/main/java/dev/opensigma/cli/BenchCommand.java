@@ -72,7 +72,6 @@ final class BenchCommand implements Runnable {
                     writers, maxBatch);
             IngestReport result;
             try (DataDirectory dir = report.directory()) {
-                System.err.println("Data directory: " + dir.path() + (report.keep ? " (kept afterwards)" : " (deleted afterwards)"));
                 result = new IngestBenchmark(settings, System.err).run(dir);
             }
             report.publish(result.markdown(report.command()));
@@ -125,7 +124,6 @@ final class BenchCommand implements Runnable {
                     maxBatch);
             String markdown;
             try (DataDirectory dir = report.directory()) {
-                System.err.println("Data directory: " + dir.path() + (report.keep ? " (kept afterwards)" : " (deleted afterwards)"));
                 markdown = new ApplyBenchmark(settings, System.err).run(dir, report.command());
             }
             report.publish(markdown);

@@ -30,8 +30,13 @@ final class BenchReportOptions {
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the markdown report to FILE.")
     Path output;
 
+    /** The data directory (new, or the one given), named on standard error. */
     DataDirectory directory() throws IOException {
-        return DataDirectory.create(Optional.ofNullable(dataDir), keep);
+        DataDirectory dir = DataDirectory.create(Optional.ofNullable(dataDir), keep);
+        PrintWriter err = mixee.commandLine().getErr();
+        err.println("Data directory: " + dir.path() + (keep ? " (kept afterwards)" : " (deleted afterwards)"));
+        err.flush();
+        return dir;
     }
 
     /** The command as typed, quoted for a shell ({@code originalArgs} are those of the whole line: "bench ingest ..."). */

@@ -49,8 +49,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:OPENSIGMA_PORT:-8080}", description = "HTTP port. Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--writers", description = "Apply threads committing in parallel. Default: one per two CPUs,"
-            + " at most 4 (${DEFAULT-VALUE} here)")
+    @Option(names = "--writers", description = "Apply threads committing in parallel, each writing its own"
+            + " objects. Default: one per two CPUs, at least 2, at most 4 (${DEFAULT-VALUE} here)")
     int writers = Applier.DEFAULT_WRITERS;
 
     @Option(names = "--max-batch", defaultValue = "500", description = "Most events per commit. Default: ${DEFAULT-VALUE}")
