@@ -137,7 +137,7 @@ public final class IngestBenchmark {
         CpuMeter cpu = new CpuMeter(postmasterPid(db));
         try (Server server = Server.start(db, serverSettings);
              WebhookClient client = new WebhookClient(URI.create("http://127.0.0.1:" + server.port() + "/webhooks"), SECRET)) {
-            Measurement measurement = new Measurement(db, cpu, URI.create("http://127.0.0.1:" + server.port() + "/metrics"));
+            Measurement measurement = new Measurement(db, cpu, new WalMeter(db.dataSource()), URI.create("http://127.0.0.1:" + server.port() + "/metrics"));
             Optional<LoadResult> warmup = Optional.empty();
             if (!loads.warmup().isEmpty()) {
                 warmup = Optional.of(warmUp(measurement, client, loads.warmup()));
@@ -189,15 +189,17 @@ public final class IngestBenchmark {
     }
 
     /** Runs a load while measuring its costs, then checks that every acknowledged event is stored. */
-    private record Measurement(Database db, CpuMeter cpu, URI metrics) {
+    private record Measurement(Database db, CpuMeter cpu, WalMeter wal, URI metrics) {
 
         LoadResult of(Load load) throws Exception {
             CommitCount commitsBefore = CommitCount.scrape(metrics);
             CpuMeter.Reading cpuBefore = cpu.read();
+            WalMeter.Reading walBefore = wal.read();
             LoadResult result = load.run();
             CpuMeter.Reading used = cpu.read().since(cpuBefore);
+            WalMeter.Reading written = wal.read().since(walBefore);
             CommitCount commits = CommitCount.scrape(metrics).since(commitsBefore);
-            return result.withCosts(RunCosts.of(used, commits, result.acknowledged()))
+            return result.withCosts(RunCosts.of(used, written, commits, result.acknowledged()))
                     .withMissing(StoredEvents.missing(db.dataSource(), result.acknowledgedIds()));
         }
     }

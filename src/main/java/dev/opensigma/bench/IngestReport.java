@@ -112,8 +112,9 @@ public final class IngestReport {
 
     /** Where the time went: with the figures above, tells a CPU-bound run from one waiting on fsync or locks. */
     private void appendCosts(StringBuilder md) {
-        md.append("| Run | Events/commit | JVM CPU/event | of which JIT | PostgreSQL CPU/event | CPU busy |\n");
-        md.append("|---|--:|--:|--:|--:|--:|\n");
+        md.append("| Run | Events/commit | JVM CPU/event | of which JIT | PostgreSQL CPU/event | CPU busy | WAL/event"
+                + " | checkpoints |\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Level level : levels) {
             costRow(md, "concurrency " + level.concurrency(), level.result());
         }
@@ -122,7 +123,10 @@ public final class IngestReport {
         md.append("JVM CPU is the server and the load generator together (same process); \"of which JIT\" is the CPU"
                 + " time of the JIT compiler threads, still large in a JVM only minutes old. CPU busy: JVM and PostgreSQL"
                 + " CPU time over the run's wall time times the CPUs; the rest went to waiting (fsync, locks) or to"
-                + " other processes on the machine.\n");
+                + " other processes on the machine. WAL/event: write-ahead log PostgreSQL wrote per event, what every"
+                + " row, index entry and TOAST chunk costs before it reaches a table. Checkpoints: started during the"
+                + " run; after one, the first change of each page logs the whole page, so a run that crosses one pays"
+                + " more.\n");
     }
 
     private void costRow(StringBuilder md, String run, LoadResult result) {
@@ -130,8 +134,11 @@ public final class IngestReport {
         String postgresCpu = orUnknown(costs.postgresCpuMillis());
         double cpuMillis = (costs.jvmCpuMillis() + Math.max(0, costs.postgresCpuMillis())) * result.acknowledged();
         double busy = cpuMillis / (result.elapsed().toNanos() / 1e6 * machine.cpus());
-        md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f ms | %s | %s | %.0f%% |%n", run,
-                costs.eventsPerCommit(), costs.jvmCpuMillis(), orUnknown(costs.jitMillis()), postgresCpu, busy * 100));
+        String wal = costs.walBytes() < 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f B", costs.walBytes());
+        String checkpoints = costs.checkpoints() < 0 ? "n/a" : Long.toString(costs.checkpoints());
+        md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f ms | %s | %s | %.0f%% | %s | %s |%n", run,
+                costs.eventsPerCommit(), costs.jvmCpuMillis(), orUnknown(costs.jitMillis()), postgresCpu, busy * 100,
+                wal, checkpoints));
     }
 
     private static String orUnknown(double millis) {

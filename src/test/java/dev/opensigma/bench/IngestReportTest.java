@@ -24,7 +24,7 @@ class IngestReportTest {
         for (int i = 0; i < count; i++) {
             deliveries.add(new Delivery("evt_" + i, i < failed ? 503 : 200, latencyMillis * 1_000_000, null));
         }
-        return new LoadResult(deliveries, elapsed).withCosts(new RunCosts(20, 0.5, 0.1, 0.3));
+        return new LoadResult(deliveries, elapsed).withCosts(new RunCosts(20, 0.5, 0.1, 0.3, 11_250, 1));
     }
 
     private static IngestReport report(LoadResult level, LoadResult latency) {
@@ -42,7 +42,8 @@ class IngestReportTest {
         assertThat(markdown).contains("- Command: `./opensigma bench ingest`")
                 .contains("| concurrency 64 | 6,000 | 6,000 |").contains("≥ 5,000/s: met")
                 .contains("| 1,000/s for 10 s, open loop | 10,000 | 1,000 |").contains("p99 ≤ 50 ms: **missed**")
-                .contains("**10,000 bytes on disk per event**");
+                .contains("**10,000 bytes on disk per event**")
+                .contains("| concurrency 64 | 20.0 | 0.50 ms | 0.10 ms | 0.30 ms |").contains("| 11,250 B | 1 |");
         assertThat(report.passed()).isTrue();
     }
 
