@@ -3,10 +3,12 @@ package dev.opensigma;
 import dev.opensigma.apply.Applier;
 import dev.opensigma.backfill.Backfill;
 import dev.opensigma.backfill.BackfillRequest;
+import dev.opensigma.backfill.ListableTypes;
 import dev.opensigma.stripe.api.StripeApi;
 import dev.opensigma.sync.EventCursors;
 import dev.opensigma.sync.EventFeed;
 import dev.opensigma.sync.EventPoller;
+import dev.opensigma.sync.Refetcher;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeping the copy current through the Stripe API, for {@code serve} and {@code sync}: the event
- * poller, a first backfill when none has completed yet, and a backfill to reconcile an account
- * whose feed position fell out of Stripe's retention. Backfill and poller run side by side; both
+ * poller, a first backfill when none has completed yet, a backfill to reconcile an account
+ * whose feed position fell out of Stripe's retention, and the objects that events left
+ * uncertain fetched again after each poll. Backfill and poller run side by side; both
  * write through the same apply path, which makes their overlap harmless.
  */
 public final class ApiSync implements AutoCloseable {
@@ -81,7 +84,7 @@ public final class ApiSync implements AutoCloseable {
                         throw new IllegalStateException("the reconciling backfill (run " + result.runId()
                                 + ") did not complete: " + String.join("; ", result.errors()));
                     }
-                });
+                }, new Refetcher(api, applier, dataSource, ListableTypes::retrievePath));
     }
 
     static boolean hasCompletedBackfill(DataSource dataSource) throws SQLException {

@@ -2,6 +2,7 @@ package dev.opensigma.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opensigma.stripe.Json;
+import dev.opensigma.stripe.StripeEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Array;
@@ -98,6 +99,17 @@ final class BatchWriter {
                 set account = excluded.account, deleted = excluded.deleted, body = excluded.body
                 where (s.account, s.deleted, s.body) is distinct from (excluded.account, excluded.deleted, excluded.body)""";
 
+    /** Asks for objects to be fetched again; a newer request for a waiting object replaces it. */
+    static final String REQUEST_REFETCHES = """
+            insert into refetches as r (object_type, id, account, path, reason, event_id)
+            select t.object_type, t.id, coalesce(t.account, ''), t.path, t.reason, t.event_id
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as t(object_type, id, account, path, reason, event_id)
+            order by t.object_type, t.id, t.account
+            on conflict (object_type, id, account) do update
+                set path = coalesce(excluded.path, r.path), reason = excluded.reason, event_id = excluded.event_id,
+                    requested_at = now(), attempts = 0, last_error = null""";
+
     private final DataSource dataSource;
     private final ObjectTables tables;
 
@@ -179,13 +191,25 @@ final class BatchWriter {
                 outcomes[i] = Outcome.ARCHIVED;
             }
         }
+        List<RefetchRequest> refetches = new ArrayList<>();
+        for (Observation o : batch) {
+            StripeEvent.RelatedObject related = o.event() == null ? null : o.event().relatedObject();
+            if (related != null && fresh.contains(o.eventId())) {
+                refetches.add(new RefetchRequest(related.type(), related.id(), o.account(), related.url(),
+                        RefetchRequest.THIN_EVENT, o.eventId()));
+            }
+        }
         if (!filed.isEmpty()) {
             Placement placement = placeInTime(c, filed);
+            refetches.addAll(placement.refetches());
             t = ApplyTimings.record(ApplyTimings.Step.PLACE, t);
             long[] versionIds = insertVersions(c, filed, placement.seqs(), rows);
             t = ApplyTimings.record(ApplyTimings.Step.VERSIONS, t);
             refreshCurrent(c, filed, versionIds, placement.stored(), rows);
             ApplyTimings.record(ApplyTimings.Step.CURRENT, t);
+        }
+        if (!refetches.isEmpty()) {
+            requestRefetches(c, refetches);
         }
         return List.of(outcomes);
     }
@@ -267,7 +291,7 @@ final class BatchWriter {
      * Where the new versions go: {@code seqs} by position in the list; {@code stored} the versions
      * already stored in the seconds they land in (re-ordered, one of them may become the newest).
      */
-    private record Placement(int[] seqs, List<StoredVersion> stored) {
+    private record Placement(int[] seqs, List<StoredVersion> stored, List<RefetchRequest> refetches) {
     }
 
     private record StoredVersion(String objectType, String id, long versionId, JsonNode data) {
@@ -277,11 +301,14 @@ final class BatchWriter {
         record Slot(String objectType, String id, long second) {
         }
         Map<Slot, List<VersionOrder.Candidate>> slots = new LinkedHashMap<>();
+        Map<Slot, Observation> firstNew = new HashMap<>();
         Map<String, Integer> newByKey = new HashMap<>();
         for (int k = 0; k < versions.size(); k++) {
             Observation o = versions.get(k);
             VersionOrder.Candidate candidate = candidate(o);
-            slots.computeIfAbsent(new Slot(o.objectType(), o.objectId(), o.second()), s -> new ArrayList<>()).add(candidate);
+            Slot slot = new Slot(o.objectType(), o.objectId(), o.second());
+            slots.computeIfAbsent(slot, s -> new ArrayList<>()).add(candidate);
+            firstNew.putIfAbsent(slot, o);
             newByKey.put(o.objectType() + ":" + o.objectId() + "|" + candidate.key(), k);
         }
         Map<String, Long> storedVersionIds = new HashMap<>();
@@ -319,8 +346,15 @@ final class BatchWriter {
         List<Integer> moveSeqs = new ArrayList<>();
         // Keys are unique within one object's versions only (an event files its object and its
         // embedded children under the same event id), so lookups go by object and key.
+        List<RefetchRequest> refetches = new ArrayList<>();
         for (Map.Entry<Slot, List<VersionOrder.Candidate>> slot : slots.entrySet()) {
             List<VersionOrder.Candidate> ordered = VersionOrder.order(slot.getValue());
+            Observation seen = firstNew.get(slot.getKey());
+            // An embedded child cannot be fetched alone; its parent's tie, if any, brings it.
+            if (!seen.isChild() && VersionOrder.newestUndecided(ordered)) {
+                refetches.add(new RefetchRequest(seen.objectType(), seen.objectId(), seen.account(), null,
+                        RefetchRequest.SAME_SECOND_TIE, seen.eventId()));
+            }
             for (int seq = 0; seq < ordered.size(); seq++) {
                 String key = slot.getKey().objectType() + ":" + slot.getKey().id() + "|" + ordered.get(seq).key();
                 Integer fresh = newByKey.get(key);
@@ -342,7 +376,29 @@ final class BatchWriter {
                 s.executeBatch();
             }
         }
-        return new Placement(seqs, stored);
+        return new Placement(seqs, stored, refetches);
+    }
+
+    /** Records the objects to fetch again, one request per object (the last one asked for wins). */
+    private void requestRefetches(Connection c, List<RefetchRequest> requests) throws SQLException {
+        Map<String, RefetchRequest> byObject = new LinkedHashMap<>();
+        requests.forEach(r -> byObject.put(r.key(), r));
+        int n = byObject.size();
+        String[] type = new String[n], id = new String[n], account = new String[n], path = new String[n];
+        String[] reason = new String[n], eventId = new String[n];
+        int k = 0;
+        for (RefetchRequest r : byObject.values()) {
+            type[k] = r.objectType();
+            id[k] = r.id();
+            account[k] = r.account();
+            path[k] = r.path();
+            reason[k] = r.reason();
+            eventId[k++] = r.eventId();
+        }
+        try (PreparedStatement s = c.prepareStatement(REQUEST_REFETCHES)) {
+            bindArrays(c, s, "text", type, "text", id, "text", account, "text", path, "text", reason, "text", eventId);
+            s.executeUpdate();
+        }
     }
 
     /** Inserts the new versions; returns their version ids by position in the list. */

@@ -49,12 +49,18 @@ public record Observation(
 
     /** An object as fetched from the API at {@code observedAt}, rendered in {@code apiVersion} (for the backfill). */
     public static Observation snapshot(JsonNode object, Instant observedAt, String account, String apiVersion) {
+        return snapshot(object, observedAt, account, apiVersion, Source.BACKFILL);
+    }
+
+    /** The same, fetched by {@code source} (the backfill, or a refetch of one object). */
+    public static Observation snapshot(JsonNode object, Instant observedAt, String account, String apiVersion,
+                                       Source source) {
         String type = object.path("object").asText(null);
         String id = object.path("id").asText(null);
         if (id == null || !ObjectTypes.isValidType(type)) {
             throw new IllegalArgumentException("A snapshot needs an object with 'id' and 'object' fields");
         }
-        return new Observation(Source.BACKFILL, null, object, type, id, account, observedAt,
+        return new Observation(source, null, object, type, id, account, observedAt,
                 object.path("deleted").asBoolean(false), null, null, apiVersion);
     }
 

@@ -117,6 +117,38 @@ public final class VersionOrder {
         return ordered;
     }
 
+    /**
+     * True when the newest of these versions (one object, one second, in the order given by
+     * {@link #order}) may not be the newest: another version in the second holds a different state,
+     * and nothing but the final fallback, the event id, put it first. Then only Stripe can tell
+     * which state is current, and the apply path asks for the object to be fetched again.
+     */
+    public static boolean newestUndecided(List<Candidate> ordered) {
+        int n = ordered.size();
+        Candidate newest = n == 0 ? null : ordered.get(n - 1);
+        for (int i = 0; i < n - 1; i++) {
+            Candidate earlier = ordered.get(i);
+            if (!sameState(earlier, newest) && !decided(earlier, newest)
+                    && ordered.subList(i + 1, n - 1).stream().noneMatch(m -> decided(earlier, m) && decided(m, newest))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a signal of the rule, not the event id, puts {@code a} before {@code b}. */
+    private static boolean decided(Candidate a, Candidate b) {
+        if (mustPrecede(b, a)) {
+            return false;
+        }
+        return mustPrecede(a, b) || phase(a) < phase(b) || (phase(a) == phase(b)
+                && (statusRank(a) < statusRank(b) || (statusRank(a) == statusRank(b) && eventRank(a) < eventRank(b))));
+    }
+
+    private static boolean sameState(Candidate a, Candidate b) {
+        return a.deleted() == b.deleted() && a.data().equals(b.data());
+    }
+
     static boolean mustPrecede(Candidate a, Candidate b) {
         boolean bFollowsA = b.previousAttributes() != null && isPriorState(b.previousAttributes(), a.data());
         boolean aFollowsB = a.previousAttributes() != null && isPriorState(a.previousAttributes(), b.data());

@@ -39,6 +39,18 @@ public final class ListableTypes {
     }
 
     /**
+     * Where the API returns one object of a type by id ({@code /v1/customers/cus_1}): the list path
+     * and the id, for types listed on their own or filtered by a parameter. Empty for types that
+     * only come inside a parent's list ({@code line_item}) or that no list here covers.
+     */
+    public static java.util.Optional<String> retrievePath(String objectType, String id) {
+        return REGISTRY.values().stream()
+                .filter(t -> t.objectType().equals(objectType) && (!t.isChild() || t.parent().parentParam() != null))
+                .findFirst()
+                .map(t -> t.path() + "/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
      * The types to copy for a selection: all of them when it is empty; otherwise those named plus
      * the parents their children are found through (which are listed too, being needed anyway).
      */

@@ -466,7 +466,7 @@ public final class AccountGenerator {
         events++;
         // The event owns a copy: callers go on changing their working object.
         sink.accept(new StripeEvent(event.get("id").asText(), type, created, API_VERSION, false, null, object.deepCopy(),
-                previous, raw));
+                previous, raw, null));
     }
 
     private static ObjectNode prev(String field, Object oldValue) {

@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show the latest backfills, the progress of the newest one per type, and how far each"
-                + " account's event feed has been read.",
-            "The same is queryable in SQL: backfill_runs, backfill_progress, event_cursors."})
+        description = {"Show the latest backfills, the progress of the newest one per type, how far each"
+                + " account's event feed has been read, and the objects waiting to be fetched again.",
+            "The same is queryable in SQL: backfill_runs, backfill_progress, event_cursors, refetches."})
 final class StatusCommand implements Callable<Integer> {
 
     private static final String RUNS = """
@@ -33,6 +33,11 @@ final class StatusCommand implements Callable<Integer> {
             select case when account = '' then '(own account)' else account end as account,
                    event_id as last_event, event_created as last_event_created, updated_at as read_at
             from event_cursors order by account""";
+
+    private static final String REFETCHES = """
+            select reason, case when attempts >= 5 /* sync.Refetcher.MAX_ATTEMPTS */ then 'given up' else 'waiting' end as state, count(*) as objects,
+                   min(requested_at) as oldest, left(max(last_error), 120) as last_error
+            from refetches group by 1, 2 order by 1, 2""";
 
     @Spec
     CommandSpec spec;
@@ -52,6 +57,7 @@ final class StatusCommand implements Callable<Integer> {
         section(c, out, "Backfill runs (newest first)", RUNS, "no backfill has run yet: ./opensigma backfill");
         section(c, out, "Newest run, per type", PROGRESS, "nothing listed yet");
         section(c, out, "Event feed (/v1/events) read up to", CURSORS, "not read yet: ./opensigma sync");
+        section(c, out, "Objects to fetch again (events could not tell their newest state)", REFETCHES, "none");
     }
 
     private void section(Connection c, PrintWriter out, String title, String sql, String none) throws SQLException {

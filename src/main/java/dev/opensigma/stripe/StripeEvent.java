@@ -12,6 +12,8 @@ import java.time.format.DateTimeParseException;
  * @param raw        the event exactly as received (stored byte for byte)
  * @param object     {@code data.object}, or null when the event carries none
  * @param previousAttributes {@code data.previous_attributes}, or null
+ * @param relatedObject the object a thin (v2) event is about, or null: such an event carries
+ *                      no state, only this reference
  */
 public record StripeEvent(
         String id,
@@ -22,7 +24,15 @@ public record StripeEvent(
         String account,
         JsonNode object,
         JsonNode previousAttributes,
-        String raw) {
+        String raw,
+        RelatedObject relatedObject) {
+
+    /**
+     * A thin event's {@code related_object}: the object's type ({@code billing.meter}), id, and
+     * the API path to fetch it ({@code /v1/billing/meters/mtr_123}; null if the event gave none).
+     */
+    public record RelatedObject(String type, String id, String url) {
+    }
 
     /** Parses and checks one event. Throws with a message fit to show the sender. */
     public static StripeEvent parse(String raw) throws InvalidEventException {
@@ -68,7 +78,8 @@ public record StripeEvent(
                 textOrNull(root.get("account")),
                 object.isObject() ? object : null,
                 previous.isObject() ? previous : null,
-                raw);
+                raw,
+                relatedObject(root.get("related_object")));
     }
 
     /** The id of {@code data.object}, or null: some events ({@code invoice.upcoming}) have none. */
@@ -107,6 +118,20 @@ public record StripeEvent(
             }
         }
         throw new InvalidEventException("Field 'created' is missing or not a Unix timestamp in seconds.");
+    }
+
+    private static final java.util.regex.Pattern API_PATH = java.util.regex.Pattern.compile("/v[12]/[A-Za-z0-9_./-]+");
+
+    private static RelatedObject relatedObject(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        String type = textOrNull(node.get("type"));
+        String id = textOrNull(node.get("id"));
+        String url = textOrNull(node.get("url"));
+        // Only a plain path on the API is kept: a full URL could point anywhere, with our key.
+        return type == null || id == null ? null
+                : new RelatedObject(type, id, url != null && API_PATH.matcher(url).matches() && !url.contains("..") ? url : null);
     }
 
     private static String textOrNull(JsonNode node) {

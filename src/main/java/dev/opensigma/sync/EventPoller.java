@@ -30,15 +30,19 @@ public final class EventPoller implements AutoCloseable {
     /** How far back every tenth pass re-reads the feed. */
     static final Duration OVERLAP = Duration.ofMinutes(5);
 
-    /** One pass over the accounts: events applied and duplicates seen. */
-    public record Pass(long events, long applied, long duplicates) {
+    /** One pass over the accounts: events read, applied and duplicates seen; objects fetched again. */
+    public record Pass(long events, long applied, long duplicates, long refetched) {
     }
+
+    /** Refetch requests worked through per pass, at most (the rest wait for the next). */
+    static final int REFETCHES_PER_PASS = 100;
 
     private final EventFeed feed;
     private final EventCursors cursors;
     private final List<String> accounts;
     private final Duration interval;
     private final Reconciler reconciler;
+    private final Refetcher refetcher;
     private volatile boolean running = true;
     private Thread thread;
     private int passes;
@@ -47,15 +51,16 @@ public final class EventPoller implements AutoCloseable {
      * @param accounts "" for the key's own account, plus connected account ids
      */
     public EventPoller(EventFeed feed, EventCursors cursors, List<String> accounts, Duration interval,
-                       Reconciler reconciler) {
+                       Reconciler reconciler, Refetcher refetcher) {
         this.feed = feed;
         this.cursors = cursors;
         this.accounts = List.copyOf(accounts);
         this.interval = interval;
         this.reconciler = reconciler;
+        this.refetcher = refetcher;
     }
 
-    /** Reads every account's feed once. */
+    /** Reads every account's feed once, then fetches again the objects the events asked for. */
     public Pass pollOnce() throws InterruptedException, SQLException, StripeApiException {
         long events = 0;
         long applied = 0;
@@ -67,7 +72,12 @@ public final class EventPoller implements AutoCloseable {
             applied += read.applied();
             duplicates += read.duplicates();
         }
-        return new Pass(events, applied, duplicates);
+        Refetcher.Pass refetched = refetcher.runOnce(REFETCHES_PER_PASS);
+        if (refetched.fetched() + refetched.gone() + refetched.failed() > 0) {
+            log.info("Fetched {} object(s) again that events left uncertain ({} gone, {} failed)", refetched.fetched(),
+                    refetched.gone(), refetched.failed());
+        }
+        return new Pass(events, applied, duplicates, refetched.fetched());
     }
 
     private EventFeed.Read pollAccount(String account, boolean sweep) throws InterruptedException, SQLException, StripeApiException {

@@ -121,4 +121,35 @@ class VersionOrderTest {
         assertThat(VersionOrder.isPriorState(json("{\"amount\":100}"), json("{\"amount\":100.0}"))).isTrue();
         assertThat(VersionOrder.isPriorState(json("{}"), json("{\"a\":1}"))).isFalse();
     }
+
+    @Test
+    void theNewestIsUndecidedOnlyWhenNothingButTheEventIdOrdersTwoDifferentStates() {
+        // Two updates in one second, no previous_attributes, no updated field, no status: only the ids order them.
+        Candidate a = c("evt_a", "customer", "customer.updated", "{\"name\":\"A\"}", null);
+        Candidate b = c("evt_b", "customer", "customer.updated", "{\"name\":\"B\"}", null);
+        assertThat(VersionOrder.newestUndecided(VersionOrder.order(List.of(a, b)))).isTrue();
+
+        // The same state twice: whichever is newest, the state is the same.
+        Candidate sameAsA = c("evt_c", "customer", "customer.updated", "{\"name\":\"A\"}", null);
+        assertThat(VersionOrder.newestUndecided(VersionOrder.order(List.of(a, sameAsA)))).isFalse();
+
+        // previous_attributes chains them.
+        Candidate chained = c("evt_0", "customer", "customer.updated", "{\"name\":\"B\"}", "{\"name\":\"A\"}");
+        assertThat(VersionOrder.newestUndecided(VersionOrder.order(List.of(a, chained)))).isFalse();
+
+        // A creation comes first; a status progression decides too.
+        Candidate created = c("evt_z", "customer", "customer.created", "{\"name\":\"A\"}", null);
+        assertThat(VersionOrder.newestUndecided(VersionOrder.order(List.of(created, b)))).isFalse();
+        Candidate open = c("evt_y", "invoice", "invoice.updated", "{\"status\":\"open\"}", null);
+        Candidate paid = c("evt_x", "invoice", "invoice.updated", "{\"status\":\"paid\"}", null);
+        assertThat(VersionOrder.newestUndecided(VersionOrder.order(List.of(open, paid)))).isFalse();
+
+        // One version, or none, has nothing to be unsure of.
+        assertThat(VersionOrder.newestUndecided(List.of(a))).isFalse();
+        assertThat(VersionOrder.newestUndecided(List.of())).isFalse();
+
+        // Decided through a third version: created -> (chain) -> newest.
+        Candidate renamed = c("evt_m", "customer", "customer.updated", "{\"name\":\"C\"}", "{\"name\":\"A\"}");
+        assertThat(VersionOrder.newestUndecided(VersionOrder.order(List.of(created, renamed)))).isFalse();
+    }
 }

@@ -155,6 +155,22 @@ class WebhookEndpointTest {
         assertThat(TestDatabase.rows(db, "select data->>'spin' from quantum_widgets where id = 'qw_1'"))
                 .containsExactly(List.of("up"));
         assertThat(events("evt_upcoming") + events("evt_novel")).isEqualTo(2);
+
+        // A thin (v2) event carries a reference, not the object: archived, and the object is to be fetched.
+        String thin = """
+                {"id":"evt_thin_webhook","object":"v2.core.event","type":"v1.billing.meter.error_report_triggered",\
+                "created":"2026-11-23T08:00:00.000Z","livemode":false,\
+                "related_object":{"id":"mtr_1","type":"billing.meter","url":"/v1/billing/meters/mtr_1"}}""";
+        HttpResponse<String> r3 = server.sendWebhook(thin);
+        assertThat(r3.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(r3.body()).path("outcome").asText()).isEqualTo("archived");
+        assertThat(TestDatabase.rows(db, "select object_type, id, path, reason, event_id from refetches where id = 'mtr_1'"))
+                .containsExactly(List.of("billing.meter", "mtr_1", "/v1/billing/meters/mtr_1", "thin event",
+                        "evt_thin_webhook"));
+        // Delivered again: still one request, and no second event.
+        assertThat(server.sendWebhook(thin).statusCode()).isEqualTo(200);
+        assertThat(TestDatabase.count(db, "select count(*) from refetches where id = 'mtr_1'")).isEqualTo(1);
+        assertThat(events("evt_thin_webhook")).isEqualTo(1);
     }
 
     @Test

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opensigma.ApiSync;
 import dev.opensigma.Server;
 import dev.opensigma.ServerSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.Observation;
+import dev.opensigma.apply.Source;
 import dev.opensigma.backfill.Backfill;
 import dev.opensigma.sim.SimulatorSettings;
 import dev.opensigma.store.Database;
+import dev.opensigma.stripe.Json;
+import dev.opensigma.stripe.StripeEvent;
+import dev.opensigma.stripe.api.Param;
 import dev.opensigma.stripe.api.StripeApi;
 import dev.opensigma.support.SimulatedStripe;
 import dev.opensigma.support.TestDatabase;
@@ -135,6 +142,63 @@ class SyncTest {
             assertThat(TestDatabase.count(db, "select count(*) from events where source = 'webhook'")).isEqualTo(byWebhook);
             assertThat(TestDatabase.count(db, "select count(*) - count(distinct id) from events")).isZero();
         }
+    }
+
+    @Test
+    void objectsThatEventsLeaveUncertainAreFetchedAgainAfterThePoll() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            JsonNode customers = api.get("/v1/customers", List.of(Param.of("limit", 2)), null).body().path("data");
+            JsonNode tied = customers.get(0);
+            String thinId = customers.get(1).path("id").asText();
+            long second = Instant.now().minusSeconds(120).getEpochSecond();
+            // Two updates in one second with nothing to order them by but their ids: the newest
+            // state could be either, so the customer is to be fetched again.
+            applier.applyAll(List.of(
+                    event("evt_tie_a", "customer.updated", second, ((ObjectNode) tied.deepCopy()).put("name", "Tie A")),
+                    event("evt_tie_b", "customer.updated", second, ((ObjectNode) tied.deepCopy()).put("name", "Tie B")),
+                    thin("evt_thin_1", "customer", thinId, "/v1/customers/" + thinId),
+                    thin("evt_thin_2", "customer", "cus_neverExisted", "/v1/customers/cus_neverExisted"),
+                    thin("evt_thin_3", "line_item", "il_1", null)));
+            assertThat(TestDatabase.rows(db, "select object_type, id, account, reason from refetches order by id"))
+                    .containsExactlyInAnyOrder(List.of("customer", tied.path("id").asText(), "", "same-second tie"),
+                            List.of("customer", thinId, "", "thin event"),
+                            List.of("customer", "cus_neverExisted", "", "thin event"),
+                            List.of("line_item", "il_1", "", "thin event"));
+            assertThat(TestDatabase.rows(db, "select name from customers where id = ?", tied.path("id").asText()))
+                    .containsExactly(List.of("Tie B"));
+
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            EventPoller.Pass pass = poller(api, applier).pollOnce();
+
+            assertThat(pass.refetched()).isEqualTo(2);
+            assertThat(stripe.differencesAmong(db, java.util.Set.of(tied.path("id").asText(), thinId))).isEmpty();
+            assertThat(TestDatabase.count(db, "select count(*) from object_versions where source = 'refetch' and id in (?, ?)",
+                    tied.path("id").asText(), thinId)).isEqualTo(2);
+            // Gone from Stripe: nothing to file, nothing left to do. No way to fetch: kept, with the reason.
+            assertThat(TestDatabase.rows(db, "select object_type, id, attempts from refetches"))
+                    .containsExactly(List.of("line_item", "il_1", String.valueOf(Refetcher.MAX_ATTEMPTS)));
+            assertThat(TestDatabase.rows(db, "select last_error from refetches").getFirst().getFirst())
+                    .contains("no API path that returns one line_item by id");
+            assertThat(poller(api, applier).pollOnce().refetched()).as("nothing waits any more").isZero();
+        }
+    }
+
+    private static Observation event(String id, String type, long created, JsonNode object) throws Exception {
+        ObjectNode event = Json.MAPPER.createObjectNode().put("id", id).put("object", "event").put("type", type)
+                .put("created", created).put("api_version", "2026-07-29.dahlia").put("livemode", false);
+        event.putObject("data").set("object", object);
+        return Observation.of(StripeEvent.parse(Json.MAPPER.writeValueAsString(event)), Source.WEBHOOK);
+    }
+
+    private static Observation thin(String id, String type, String objectId, String url) throws Exception {
+        ObjectNode event = Json.MAPPER.createObjectNode().put("id", id).put("object", "v2.core.event")
+                .put("type", "v1." + type + ".updated").put("created", Instant.now().minusSeconds(60).toString());
+        ObjectNode related = event.putObject("related_object").put("id", objectId).put("type", type);
+        if (url != null) {
+            related.put("url", url);
+        }
+        return Observation.of(StripeEvent.parse(Json.MAPPER.writeValueAsString(event)), Source.WEBHOOK);
     }
 
     private EventPoller poller(StripeApi api, Applier applier) {

@@ -1,0 +1,150 @@
+package dev.opensigma.sync;
+
+import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.Observation;
+import dev.opensigma.apply.Source;
+import dev.opensigma.stripe.api.AccessDeniedException;
+import dev.opensigma.stripe.api.ApiResponse;
+import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.stripe.api.StripeApiException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches again the objects the apply path asked for (table {@code refetches}): those of thin
+ * events, which carry no state, and those whose newest state a same-second tie left uncertain.
+ * Each is filed as a snapshot observed when Stripe answered, which is newer than the events that
+ * asked for it, so the object's current state becomes Stripe's. The request is then removed,
+ * unless a newer one for the same object came in meanwhile. A request is taken up two seconds
+ * after it was made at the earliest: Stripe's clock has whole seconds, and a snapshot from the
+ * very second of the events would be ordered before them.
+ */
+public final class Refetcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Refetcher.class);
+
+    /** Where to fetch one object of a type, for requests that did not say; empty if it cannot be fetched alone. */
+    @FunctionalInterface
+    public interface Paths {
+        Optional<String> of(String objectType, String id);
+    }
+
+    /** After this many failed attempts a request stays in the table, for people to look at, and is no longer tried. */
+    static final int MAX_ATTEMPTS = 5;
+
+    /** What one pass did: objects filed, objects Stripe no longer has, requests that failed. */
+    public record Pass(int fetched, int gone, int failed) {
+    }
+
+    private static final String WAITING = """
+            select object_type, id, account, path, requested_at, attempts from refetches
+            where attempts < ? and requested_at < now() - interval '2 seconds'
+            order by requested_at limit ?""";
+    private static final String DONE = """
+            delete from refetches where object_type = ? and id = ? and account = ? and requested_at = ?""";
+    private static final String FAILED = """
+            update refetches set attempts = ?, last_error = ?
+            where object_type = ? and id = ? and account = ? and requested_at = ?""";
+
+    private record Request(String objectType, String id, String account, String path, Timestamp requestedAt,
+                           int attempts) {
+    }
+
+    private final StripeApi api;
+    private final Applier applier;
+    private final DataSource dataSource;
+    private final Paths paths;
+
+    public Refetcher(StripeApi api, Applier applier, DataSource dataSource, Paths paths) {
+        this.api = api;
+        this.applier = applier;
+        this.dataSource = dataSource;
+        this.paths = paths;
+    }
+
+    /** Works through up to {@code limit} waiting requests, oldest first. */
+    public Pass runOnce(int limit) throws SQLException, InterruptedException {
+        int fetched = 0;
+        int gone = 0;
+        int failed = 0;
+        for (Request r : waiting(limit)) {
+            Optional<String> path = Optional.ofNullable(r.path()).or(() -> paths.of(r.objectType(), r.id()));
+            if (path.isEmpty()) {
+                settle(r, MAX_ATTEMPTS, "OpenSigma knows no API path that returns one " + r.objectType()
+                        + " by id; its state comes from the events and the backfill only.");
+                failed++;
+                continue;
+            }
+            String account = r.account().isEmpty() ? null : r.account();
+            try {
+                ApiResponse answer = api.get(path.get(), List.of(), account);
+                applier.applyAll(List.of(Observation.snapshot(answer.body(), answer.answeredAt(), account,
+                        api.settings().apiVersion(), Source.REFETCH)));
+                done(r);
+                fetched++;
+            } catch (StripeApiException e) {
+                if (e.notFound()) {
+                    // Gone from the API: deletions are seen through their events.
+                    log.info("Refetching {} {}: Stripe no longer has it (404)", r.objectType(), r.id());
+                    done(r);
+                    gone++;
+                } else {
+                    int attempts = e instanceof AccessDeniedException ? MAX_ATTEMPTS : r.attempts() + 1;
+                    settle(r, attempts, e.getMessage());
+                    log.warn("Refetching {} {} failed: {}", r.objectType(), r.id(), e.getMessage());
+                    failed++;
+                }
+            } catch (IllegalArgumentException e) {
+                settle(r, MAX_ATTEMPTS, "The API answered something that is not an object with an id: " + e.getMessage());
+                failed++;
+            }
+        }
+        return new Pass(fetched, gone, failed);
+    }
+
+    private List<Request> waiting(int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(WAITING)) {
+            s.setInt(1, MAX_ATTEMPTS);
+            s.setInt(2, limit);
+            List<Request> requests = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    requests.add(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5), rs.getInt(6)));
+                }
+            }
+            return requests;
+        }
+    }
+
+    private void done(Request r) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DONE)) {
+            s.setString(1, r.objectType());
+            s.setString(2, r.id());
+            s.setString(3, r.account());
+            s.setTimestamp(4, r.requestedAt());
+            s.executeUpdate();
+        }
+    }
+
+    private void settle(Request r, int attempts, String error) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FAILED)) {
+            s.setInt(1, attempts);
+            s.setString(2, error);
+            s.setString(3, r.objectType());
+            s.setString(4, r.id());
+            s.setString(5, r.account());
+            s.setTimestamp(6, r.requestedAt());
+            s.executeUpdate();
+        }
+    }
+}
