@@ -41,7 +41,7 @@ public final class Refetcher {
     /** After this many failed attempts a request stays in the table, for people to look at, and is no longer tried. */
     static final int MAX_ATTEMPTS = 5;
 
-    /** What one pass did: objects filed, objects Stripe no longer has, requests that failed. */
+    /** What one pass did: objects filed, objects Stripe no longer has (or has as deleted), requests that failed. */
     public record Pass(int fetched, int gone, int failed) {
     }
 
@@ -87,6 +87,14 @@ public final class Refetcher {
             String account = r.account().isEmpty() ? null : r.account();
             try {
                 ApiResponse answer = api.get(path.get(), List.of(), account);
+                if (answer.body().path("deleted").asBoolean(false)) {
+                    // A deleted customer answers {id, object, deleted: true}: not a state to file over its
+                    // last one. Deletions are seen through their events, which carry the full last state.
+                    log.info("Refetching {} {}: Stripe answers that it was deleted", r.objectType(), r.id());
+                    done(r);
+                    gone++;
+                    continue;
+                }
                 applier.applyAll(List.of(Observation.snapshot(answer.body(), answer.answeredAt(), account,
                         api.settings().apiVersion(), Source.REFETCH)));
                 done(r);

@@ -151,6 +151,8 @@ class SyncTest {
             JsonNode customers = api.get("/v1/customers", List.of(Param.of("limit", 2)), null).body().path("data");
             JsonNode tied = customers.get(0);
             String thinId = customers.get(1).path("id").asText();
+            String deletedId = api.get("/v1/events", List.of(Param.of("type", "customer.deleted"), Param.of("limit", 1)), null)
+                    .body().path("data").get(0).path("data").path("object").path("id").asText();
             long second = Instant.now().minusSeconds(120).getEpochSecond();
             // Two updates in one second with nothing to order them by but their ids: the newest
             // state could be either, so the customer is to be fetched again.
@@ -159,11 +161,13 @@ class SyncTest {
                     event("evt_tie_b", "customer.updated", second, ((ObjectNode) tied.deepCopy()).put("name", "Tie B")),
                     thin("evt_thin_1", "customer", thinId, "/v1/customers/" + thinId),
                     thin("evt_thin_2", "customer", "cus_neverExisted", "/v1/customers/cus_neverExisted"),
-                    thin("evt_thin_3", "line_item", "il_1", null)));
+                    thin("evt_thin_3", "line_item", "il_1", null),
+                    thin("evt_thin_4", "customer", deletedId, "/v1/customers/" + deletedId)));
             assertThat(TestDatabase.rows(db, "select object_type, id, account, reason from refetches order by id"))
                     .containsExactlyInAnyOrder(List.of("customer", tied.path("id").asText(), "", "same-second tie"),
                             List.of("customer", thinId, "", "thin event"),
                             List.of("customer", "cus_neverExisted", "", "thin event"),
+                            List.of("customer", deletedId, "", "thin event"),
                             List.of("line_item", "il_1", "", "thin event"));
             assertThat(TestDatabase.rows(db, "select name from customers where id = ?", tied.path("id").asText()))
                     .containsExactly(List.of("Tie B"));
@@ -181,6 +185,9 @@ class SyncTest {
             assertThat(TestDatabase.rows(db, "select last_error from refetches").getFirst().getFirst())
                     .contains("no API path that returns one line_item by id");
             assertThat(poller(api, applier).pollOnce().refetched()).as("nothing waits any more").isZero();
+            // Stripe answers a deleted customer with a stub: its stored last state stays (from customer.deleted).
+            assertThat(TestDatabase.rows(db, "select deleted, jsonb_exists(data, 'email') from customers where id = ?", deletedId))
+                    .containsExactly(List.of("t", "t"));
         }
     }
 
