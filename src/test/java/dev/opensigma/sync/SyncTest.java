@@ -191,9 +191,47 @@ class SyncTest {
         }
     }
 
+    @Test
+    void aConnectedAccountsObjectIsFetchedAgainWithThatAccount() throws Exception {
+        try (SimulatedStripe connect = new SimulatedStripe(SimulatorSettings.fast().withSeed(12).withConnectedAccounts(1));
+             Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = connect.api();
+            String account = api.get("/v1/accounts", List.of(Param.of("limit", 1)), null).body()
+                    .path("data").get(0).path("id").asText();
+            JsonNode customer = api.get("/v1/customers", List.of(Param.of("limit", 1)), account).body().path("data").get(0);
+            String id = customer.path("id").asText();
+            long second = Instant.now().minusSeconds(120).getEpochSecond();
+            applier.applyAll(List.of(
+                    event("evt_ctie_a", "customer.updated", second, ((ObjectNode) customer.deepCopy()).put("name", "Tie A"),
+                            account),
+                    event("evt_ctie_b", "customer.updated", second, ((ObjectNode) customer.deepCopy()).put("name", "Tie B"),
+                            account)));
+            assertThat(TestDatabase.rows(db, "select account, reason from refetches where id = ?", id))
+                    .containsExactly(List.of(account, "same-second tie"));
+
+            Thread.sleep(2_100);
+            Refetcher.Pass pass = new Refetcher(api, applier, db.dataSource(), dev.opensigma.backfill.ListableTypes::retrievePath)
+                    .runOnce(10);
+
+            assertThat(pass.fetched()).isEqualTo(1);
+            assertThat(TestDatabase.rows(db, "select account from object_versions where source = 'refetch' and id = ?", id))
+                    .containsExactly(List.of(account));
+            assertThat(connect.differencesAmong(db, java.util.Set.of(id))).isEmpty();
+            assertThat(TestDatabase.count(db, "select count(*) from refetches")).isZero();
+        }
+    }
+
     private static Observation event(String id, String type, long created, JsonNode object) throws Exception {
+        return event(id, type, created, object, null);
+    }
+
+    private static Observation event(String id, String type, long created, JsonNode object, String account)
+            throws Exception {
         ObjectNode event = Json.MAPPER.createObjectNode().put("id", id).put("object", "event").put("type", type)
                 .put("created", created).put("api_version", "2026-07-29.dahlia").put("livemode", false);
+        if (account != null) {
+            event.put("account", account);
+        }
         event.putObject("data").set("object", object);
         return Observation.of(StripeEvent.parse(Json.MAPPER.writeValueAsString(event)), Source.WEBHOOK);
     }
