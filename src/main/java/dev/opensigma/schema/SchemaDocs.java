@@ -124,7 +124,8 @@ public final class SchemaDocs {
                 new Relation("history", "view",
                         "`object_versions` numbered 1..n per object in Stripe's time order, with the moment each"
                                 + " version stopped being current: `select * from history where id = 'sub_123'`."
-                                + " Copies of an embedded child that repeat its state before them are left out.",
+                                + " Copies of an embedded child, and snapshots (backfill, refetch), that repeat the"
+                                + " state before them are left out; versions from events always show.",
                         List.of(
                                 new Column("object_type", "text", "The Stripe `object`."),
                                 new Column("id", "text", "The object's id."),

@@ -107,6 +107,32 @@ class BackfillTest {
     }
 
     @Test
+    void aSecondBackfillAddsAVersionOnlyForWhatChanged() throws Exception {
+        Backfill backfill = new Backfill(stripe.api(), applier, db.dataSource());
+        assertThat(backfill.run(new BackfillRequest(List.of(), null, null, true, 16)).completed()).isTrue();
+        long history = TestDatabase.count(db, "select count(*) from history");
+        long stored = TestDatabase.count(db, "select count(*) from object_versions");
+        stripe.simulator().generateActivity(10);
+        Thread.sleep(1_100); // the second run's snapshots are a second later than the first's
+
+        assertThat(backfill.run(new BackfillRequest(List.of(), null, null, true, 16)).completed()).isTrue();
+
+        assertThat(stripe.differences(db)).isEmpty();
+        // Every object was listed again (its snapshot stored), but history shows only the changes:
+        // the objects the new activity touched, by event or by snapshot.
+        long storedAgain = TestDatabase.count(db, "select count(*) from object_versions") - stored;
+        long newVersions = TestDatabase.count(db, "select count(*) from history") - history;
+        assertThat(storedAgain).isGreaterThan(TestDatabase.count(db, "select count(*) from objects where parent_id is null"));
+        assertThat(newVersions).isPositive().isLessThan(storedAgain / 5);
+        // No version in history repeats the state before it unless an event carried it.
+        assertThat(TestDatabase.count(db, """
+                select count(*) from (
+                    select event_id, data = lag(data) over w and deleted = lag(deleted) over w as same
+                    from history window w as (partition by object_type, id order by version)) h
+                where same and event_id is null""")).isZero();
+    }
+
+    @Test
     void aChangeMadeWhileTheBackfillRunsIsThereAtTheEnd() throws Exception {
         StripeApi api = stripe.api(SimulatedStripe.KEY, 200, 50, 10);
         Backfill backfill = new Backfill(api, applier, db.dataSource());
