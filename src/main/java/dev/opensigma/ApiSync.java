@@ -9,6 +9,7 @@ import dev.opensigma.sync.EventCursors;
 import dev.opensigma.sync.EventFeed;
 import dev.opensigma.sync.EventPoller;
 import dev.opensigma.sync.Refetcher;
+import dev.opensigma.sync.UnannouncedObjects;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeping the copy current through the Stripe API, for {@code serve} and {@code sync}: the event
  * poller, a first backfill when none has completed yet, a backfill to reconcile an account
- * whose feed position fell out of Stripe's retention, and the objects that events left
- * uncertain fetched again after each poll. Backfill and poller run side by side; both
+ * whose feed position fell out of Stripe's retention, and after each poll the objects that
+ * events left uncertain fetched again and the balance transactions no event announces listed. Backfill and poller run side by side; both
  * write through the same apply path, which makes their overlap harmless.
  */
 public final class ApiSync implements AutoCloseable {
@@ -84,7 +85,8 @@ public final class ApiSync implements AutoCloseable {
                         throw new IllegalStateException("the reconciling backfill (run " + result.runId()
                                 + ") did not complete: " + String.join("; ", result.errors()));
                     }
-                }, new Refetcher(api, applier, dataSource, ListableTypes::retrievePath));
+                }, new Refetcher(api, applier, dataSource, ListableTypes::retrievePath),
+                new UnannouncedObjects(api, applier, dataSource, java.time.Clock.systemUTC()));
     }
 
     static boolean hasCompletedBackfill(DataSource dataSource) throws SQLException {

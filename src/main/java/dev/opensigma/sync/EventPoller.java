@@ -30,8 +30,11 @@ public final class EventPoller implements AutoCloseable {
     /** How far back every tenth pass re-reads the feed. */
     static final Duration OVERLAP = Duration.ofMinutes(5);
 
-    /** One pass over the accounts: events read, applied and duplicates seen; objects fetched again. */
-    public record Pass(long events, long applied, long duplicates, long refetched) {
+    /**
+     * One pass over the accounts: events read, applied and duplicates seen; objects fetched again;
+     * balance transactions listed (no event announces them).
+     */
+    public record Pass(long events, long applied, long duplicates, long refetched, long unannounced) {
     }
 
     /** Refetch requests worked through per pass, at most (the rest wait for the next). */
@@ -43,6 +46,7 @@ public final class EventPoller implements AutoCloseable {
     private final Duration interval;
     private final Reconciler reconciler;
     private final Refetcher refetcher;
+    private final UnannouncedObjects unannounced;
     private volatile boolean running = true;
     private Thread thread;
     private int passes;
@@ -51,33 +55,39 @@ public final class EventPoller implements AutoCloseable {
      * @param accounts "" for the key's own account, plus connected account ids
      */
     public EventPoller(EventFeed feed, EventCursors cursors, List<String> accounts, Duration interval,
-                       Reconciler reconciler, Refetcher refetcher) {
+                       Reconciler reconciler, Refetcher refetcher, UnannouncedObjects unannounced) {
         this.feed = feed;
         this.cursors = cursors;
         this.accounts = List.copyOf(accounts);
         this.interval = interval;
         this.reconciler = reconciler;
         this.refetcher = refetcher;
+        this.unannounced = unannounced;
     }
 
-    /** Reads every account's feed once, then fetches again the objects the events asked for. */
+    /**
+     * Reads every account's feed once, and lists its new balance transactions (which no event
+     * announces); then fetches again the objects the events asked for.
+     */
     public Pass pollOnce() throws InterruptedException, SQLException, StripeApiException {
         long events = 0;
         long applied = 0;
         long duplicates = 0;
         boolean sweep = passes++ % 10 == 0;
+        long listed = 0;
         for (String account : accounts) {
             EventFeed.Read read = pollAccount(account, sweep);
             events += read.events();
             applied += read.applied();
             duplicates += read.duplicates();
+            listed += unannounced.runOnce(account);
         }
         Refetcher.Pass refetched = refetcher.runOnce(REFETCHES_PER_PASS);
         if (refetched.fetched() + refetched.gone() + refetched.failed() > 0) {
             log.info("Fetched {} object(s) again that events left uncertain ({} gone, {} failed)", refetched.fetched(),
                     refetched.gone(), refetched.failed());
         }
-        return new Pass(events, applied, duplicates, refetched.fetched());
+        return new Pass(events, applied, duplicates, refetched.fetched(), listed);
     }
 
     private EventFeed.Read pollAccount(String account, boolean sweep) throws InterruptedException, SQLException, StripeApiException {

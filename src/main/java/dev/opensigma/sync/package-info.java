@@ -2,8 +2,9 @@
  * Staying current from Stripe's event feed ({@code /v1/events}) without a public URL: reading
  * the feed forward from a stored position, applying each event through the apply path (where
  * events that also came by webhook are recognised as duplicates), and noticing when the stored
- * position has fallen out of Stripe's 30-day retention, which only a backfill can repair. After
- * each read, the objects whose newest state events could not tell (thin events, undecided
- * same-second ties) are fetched again and filed as snapshots.
+ * position has fallen out of Stripe's 30-day retention, which only a backfill can repair. With
+ * each read, the balance transactions no event announces are listed, and the objects whose
+ * newest state events could not tell (thin events, undecided same-second ties) are fetched
+ * again and filed as snapshots.
  */
 package dev.opensigma.sync;

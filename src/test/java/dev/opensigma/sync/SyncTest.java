@@ -192,6 +192,33 @@ class SyncTest {
     }
 
     @Test
+    void balanceTransactionsThatNoEventAnnouncesArriveWithThePoll() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            new Backfill(api, applier, db.dataSource()).run(new dev.opensigma.backfill.BackfillRequest(List.of(), null,
+                    null, false, 8));
+            EventPoller poller = poller(api, applier);
+            poller.pollOnce();
+            stripe.simulator().generateActivity(40);
+            java.util.function.Supplier<List<String>> balance = () -> stripe.differences(db).stream()
+                    .filter(d -> d.contains("type=balance_transaction,")).toList();
+            assertThat(balance.get()).as("new balance transactions: no event brings them").isNotEmpty();
+
+            EventPoller.Pass pass = poller.pollOnce();
+
+            assertThat(pass.unannounced()).isPositive();
+            assertThat(balance.get()).isEmpty();
+            // Once an hour the last 31 days are listed again; unchanged ones add no version to history.
+            long history = TestDatabase.count(db, "select count(*) from history where object_type = 'balance_transaction'");
+            UnannouncedObjects hourly = new UnannouncedObjects(api, applier, db.dataSource(), java.time.Clock.systemUTC());
+            hourly.relistNextTime();
+            assertThat(hourly.runOnce("")).isGreaterThan(pass.unannounced());
+            assertThat(TestDatabase.count(db, "select count(*) from history where object_type = 'balance_transaction'"))
+                    .isEqualTo(history);
+        }
+    }
+
+    @Test
     void aConnectedAccountsObjectIsFetchedAgainWithThatAccount() throws Exception {
         try (SimulatedStripe connect = new SimulatedStripe(SimulatorSettings.fast().withSeed(12).withConnectedAccounts(1));
              Applier applier = SimulatedStripe.applier(db)) {
