@@ -15,32 +15,40 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
  * Balance transactions, which no event announces: Stripe sends no event when one is created or
  * when it becomes available, so neither webhooks nor the event feed bring them, and after the
  * backfill their table would stand still. Each poll lists those created since the newest one
- * stored (less an overlap, for Stripe's list showing some a little late); once an hour it lists
- * again those of the last 31 days, whose {@code status} moves from pending to available without
- * an event. Each is filed as a snapshot; one that finds its object unchanged adds no version to
- * history (V10).
+ * stored (less a minute, for Stripe's list showing some a little late); once an hour it lists
+ * again from the oldest one still {@code pending} here (at most 31 days back), since a pending
+ * one becomes available without an event. Only new and changed ones are filed, as snapshots:
+ * listing the same one again stores nothing.
  */
 public final class UnannouncedObjects {
 
     static final String PATH = "/v1/balance_transactions";
-    static final Duration OVERLAP = Duration.ofMinutes(5);
-    /** How far back the hourly pass lists: Stripe makes funds available within 30 days at most. */
+    static final Duration OVERLAP = Duration.ofMinutes(1);
+    /** Stripe makes funds available within 30 days at most. */
     static final Duration SETTLING = Duration.ofDays(31);
     static final Duration RELIST_EVERY = Duration.ofHours(1);
 
     /** The table appears with the first balance transaction stored. */
     private static final String TABLE_EXISTS = "select to_regclass('balance_transactions') is not null";
-    /** The newest stored, per account; none before a backfill brought the first ones. */
-    private static final String NEWEST = """
-            select extract(epoch from max(created))::bigint from balance_transactions
-            where coalesce(account, '') = ?""";
+    /** The newest stored, and the oldest still pending, per account; none before a backfill brought the first. */
+    private static final String BOUNDS = """
+            select extract(epoch from max(created))::bigint,
+                   extract(epoch from min(created) filter (where status = 'pending'))::bigint
+            from balance_transactions where coalesce(account, '') = ?""";
+    /** Of the listed ones, those stored exactly so already. */
+    private static final String UNCHANGED = """
+            select b.id from unnest(?::text[], ?::text[]) as t(id, doc)
+            join balance_transactions b on b.object_type = 'balance_transaction' and b.id = t.id
+            where coalesce(b.account, '') = ? and not b.deleted and b.data = t.doc::jsonb""";
 
     private final StripeApi api;
     private final Applier applier;
@@ -58,15 +66,17 @@ public final class UnannouncedObjects {
 
     /** Lists what is new for one account ("" for the key's own); every hour, what may have settled. Returns objects filed. */
     public long runOnce(String account) throws SQLException, StripeApiException, InterruptedException {
-        Long newest = newestStored(account);
-        if (newest == null) {
+        long[] bounds = bounds(account);
+        if (bounds == null) {
             return 0; // nothing copied yet: the backfill brings them
         }
         Instant now = clock.instant();
-        long since = newest - OVERLAP.toSeconds();
+        long since = bounds[0] - OVERLAP.toSeconds();
         if (!now.isBefore(lastRelist.plus(RELIST_EVERY))) {
-            since = Math.min(since, now.minus(SETTLING).getEpochSecond());
             lastRelist = now;
+            if (bounds[1] >= 0) {
+                since = Math.min(since, Math.max(bounds[1], now.minus(SETTLING).getEpochSecond()));
+            }
         }
         return list(account, since);
     }
@@ -75,10 +85,14 @@ public final class UnannouncedObjects {
         String header = account.isEmpty() ? null : account;
         long[] filed = {0};
         api.pageThrough(PATH, List.of(Param.of("created[gte]", since)), header, page -> {
+            JsonNode data = page.body().path("data");
+            Set<String> unchanged = unchanged(account, data);
             List<Observation> snapshots = new ArrayList<>();
-            for (JsonNode object : page.body().path("data")) {
-                snapshots.add(Observation.snapshot(object, page.answeredAt(), header, api.settings().apiVersion(),
-                        Source.POLL));
+            for (JsonNode object : data) {
+                if (!unchanged.contains(object.path("id").asText())) {
+                    snapshots.add(Observation.snapshot(object, page.answeredAt(), header, api.settings().apiVersion(),
+                            Source.POLL));
+                }
             }
             applier.applyAll(snapshots);
             filed[0] += snapshots.size();
@@ -87,29 +101,54 @@ public final class UnannouncedObjects {
         return filed[0];
     }
 
-    private Long newestStored(String account) throws SQLException {
+    private Set<String> unchanged(String account, JsonNode data) {
+        int n = data.size();
+        String[] ids = new String[n];
+        String[] docs = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = data.get(i).path("id").asText();
+            docs[i] = data.get(i).toString();
+        }
+        Set<String> unchanged = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(UNCHANGED)) {
+            s.setArray(1, c.createArrayOf("text", ids));
+            s.setArray(2, c.createArrayOf("text", docs));
+            s.setString(3, account);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    unchanged.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not compare balance transactions with the stored ones: " + e.getMessage(), e);
+        }
+        return unchanged;
+    }
+
+    /** The newest stored and the oldest pending (-1 if none), as epoch seconds; null when none is stored. */
+    private long[] bounds(String account) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement(TABLE_EXISTS); ResultSet rs = s.executeQuery()) {
                 if (!rs.next() || !rs.getBoolean(1)) {
                     return null;
                 }
             }
-            return newestStored(c, account);
-        }
-    }
-
-    private static Long newestStored(Connection c, String account) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(NEWEST)) {
-            s.setString(1, account);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                long newest = rs.getLong(1);
-                return rs.wasNull() ? null : newest;
+            try (PreparedStatement s = c.prepareStatement(BOUNDS)) {
+                s.setString(1, account);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    long newest = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        return null;
+                    }
+                    long oldestPending = rs.getLong(2);
+                    return new long[] {newest, rs.wasNull() ? -1 : oldestPending};
+                }
             }
         }
     }
 
-    /** For tests: the next run lists the whole settling window. */
+    /** For tests: the next run is the hourly one. */
     void relistNextTime() {
         lastRelist = Instant.EPOCH;
     }

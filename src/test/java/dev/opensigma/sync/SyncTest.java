@@ -208,13 +208,28 @@ class SyncTest {
 
             assertThat(pass.unannounced()).isPositive();
             assertThat(balance.get()).isEmpty();
-            // Once an hour the last 31 days are listed again; unchanged ones add no version to history.
-            long history = TestDatabase.count(db, "select count(*) from history where object_type = 'balance_transaction'");
-            UnannouncedObjects hourly = new UnannouncedObjects(api, applier, db.dataSource(), java.time.Clock.systemUTC());
-            hourly.relistNextTime();
-            assertThat(hourly.runOnce("")).isGreaterThan(pass.unannounced());
-            assertThat(TestDatabase.count(db, "select count(*) from history where object_type = 'balance_transaction'"))
-                    .isEqualTo(history);
+            // Listed again, an unchanged one is not filed again.
+            long versions = TestDatabase.count(db, "select count(*) from object_versions where object_type = 'balance_transaction'");
+            assertThat(poller.pollOnce().unannounced()).isZero();
+            assertThat(TestDatabase.count(db, "select count(*) from object_versions where object_type = 'balance_transaction'"))
+                    .isEqualTo(versions);
+
+            // One we hold as pending became available at Stripe, without an event: the hourly pass
+            // lists again from the oldest pending one and files the change.
+            String settled = TestDatabase.rows(db, """
+                    select id from balance_transactions
+                    where created > now() - interval '30 days'
+                      and created < (select max(created) from balance_transactions) - interval '1 hour'
+                    order by created limit 1""").getFirst().getFirst();
+            TestDatabase.count(db, """
+                    with changed as (update balance_transactions set status = 'pending',
+                                         data = jsonb_set(data, '{status}', '"pending"') where id = ? returning 1)
+                    select count(*) from changed""", settled);
+            UnannouncedObjects lister = new UnannouncedObjects(api, applier, db.dataSource(), java.time.Clock.systemUTC());
+            assertThat(lister.runOnce("")).as("not the hour yet: only the last minute is listed").isZero();
+            lister.relistNextTime();
+            assertThat(lister.runOnce("")).isEqualTo(1);
+            assertThat(balance.get()).isEmpty();
         }
     }
 
