@@ -91,7 +91,8 @@ public final class SchemaDocs {
                                 new Column("account", "text", "The Connect account it came from; null for your own."),
                                 new Column("object_type", "text", "`data.object.object`, or null."),
                                 new Column("object_id", "text", "`data.object.id`, or null (`invoice.upcoming`)."),
-                                new Column("source", "text", "How it arrived: `webhook`, `direct` or `import`."),
+                                new Column("source", "text", "How it arrived: `webhook`, `direct`, `import` or `poll` (the"
+                                        + " event feed)."),
                                 new Column("received_at", "timestamptz", "When OpenSigma stored it."),
                                 new Column("raw", "text", "The body byte for byte (text, because jsonb reorders keys);"
                                         + " query it as `raw::jsonb`."))),
@@ -110,7 +111,8 @@ public final class SchemaDocs {
                                         + " version lands in that second)."),
                                 new Column("event_id", "text", "The event that carried it (null for a snapshot)."),
                                 new Column("event_type", "text", "That event's type."),
-                                new Column("source", "text", "`webhook`, `direct`, `import` or `backfill`."),
+                                new Column("source", "text", "`webhook`, `direct`, `import`, `poll` (from the event feed, or a"
+                                        + " balance transaction the poller listed), `backfill` or `refetch`."),
                                 new Column("deleted", "boolean", "True for a deletion."),
                                 new Column("previous_attributes", "jsonb", "The event's `data.previous_attributes`."),
                                 new Column("data", "jsonb", "The object as of this version."),
@@ -135,7 +137,8 @@ public final class SchemaDocs {
                                         + " the current one)."),
                                 new Column("event_id", "text", "The event that carried it (null for a snapshot)."),
                                 new Column("event_type", "text", "That event's type."),
-                                new Column("source", "text", "`webhook`, `direct`, `import` or `backfill`."),
+                                new Column("source", "text", "`webhook`, `direct`, `import`, `poll` (from the event feed, or a"
+                                        + " balance transaction the poller listed), `backfill` or `refetch`."),
                                 new Column("deleted", "boolean", "True for a deletion."),
                                 new Column("account", "text", "The Connect account; null for your own."),
                                 new Column("data", "jsonb", "The object as of this version."),
