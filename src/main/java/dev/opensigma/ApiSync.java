@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -22,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeping the copy current through the Stripe API, for {@code serve} and {@code sync}: the event
- * poller, a first backfill when none has completed yet, a backfill to reconcile an account
- * whose feed position fell out of Stripe's retention, and after each poll the objects that
- * events left uncertain fetched again and the balance transactions no event announces listed. Backfill and poller run side by side; both
- * write through the same apply path, which makes their overlap harmless.
+ * poller (which also lists the balance transactions no event announces and fetches again the
+ * objects events left uncertain), a first backfill when none has completed yet, and a backfill
+ * to reconcile an account whose feed position fell out of Stripe's retention. Backfill and
+ * poller run side by side; both write through the same apply path, which makes their overlap
+ * harmless.
  */
 public final class ApiSync implements AutoCloseable {
 
@@ -86,7 +88,7 @@ public final class ApiSync implements AutoCloseable {
                                 + ") did not complete: " + String.join("; ", result.errors()));
                     }
                 }, new Refetcher(api, applier, dataSource, ListableTypes::retrievePath),
-                new UnannouncedObjects(api, applier, dataSource, java.time.Clock.systemUTC()));
+                new UnannouncedObjects(api, applier, dataSource, Clock.systemUTC()));
     }
 
     static boolean hasCompletedBackfill(DataSource dataSource) throws SQLException {

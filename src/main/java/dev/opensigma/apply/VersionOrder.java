@@ -65,6 +65,11 @@ public final class VersionOrder {
             "payment_intent", List.of("payment_intent.created", "payment_intent.processing",
                     "payment_intent.amount_capturable_updated", "payment_intent.succeeded|payment_intent.payment_failed"));
 
+    /** Signals 3 to 5, which pick among the versions the graph leaves unordered; the event id comes after them. */
+    private static final Comparator<Candidate> SIGNALS = Comparator.comparingInt(VersionOrder::phase)
+            .thenComparingInt(VersionOrder::statusRank)
+            .thenComparingInt(VersionOrder::eventRank);
+
     private VersionOrder() {
     }
 
@@ -84,10 +89,7 @@ public final class VersionOrder {
                 }
             }
         }
-        Comparator<Integer> priority = Comparator
-                .<Integer>comparingInt(i -> phase(candidates.get(i)))
-                .thenComparingInt(i -> statusRank(candidates.get(i)))
-                .thenComparingInt(i -> eventRank(candidates.get(i)))
+        Comparator<Integer> priority = Comparator.<Integer, Candidate>comparing(candidates::get, SIGNALS)
                 .thenComparing(i -> candidates.get(i).key());
         TreeSet<Integer> remaining = new TreeSet<>(priority);
         for (int i = 0; i < n; i++) {
@@ -138,11 +140,7 @@ public final class VersionOrder {
 
     /** True when a signal of the rule, not the event id, puts {@code a} before {@code b}. */
     private static boolean decided(Candidate a, Candidate b) {
-        if (mustPrecede(b, a)) {
-            return false;
-        }
-        return mustPrecede(a, b) || phase(a) < phase(b) || (phase(a) == phase(b)
-                && (statusRank(a) < statusRank(b) || (statusRank(a) == statusRank(b) && eventRank(a) < eventRank(b))));
+        return !mustPrecede(b, a) && (mustPrecede(a, b) || SIGNALS.compare(a, b) < 0);
     }
 
     private static boolean sameState(Candidate a, Candidate b) {

@@ -2,10 +2,13 @@ package dev.opensigma.backfill;
 
 import dev.opensigma.backfill.ListableType.Parent;
 import dev.opensigma.stripe.api.Param;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every object type Stripe lets a key list, one entry each: where to list it, whether its history
@@ -43,11 +46,11 @@ public final class ListableTypes {
      * and the id, for types listed on their own or filtered by a parameter. Empty for types that
      * only come inside a parent's list ({@code line_item}) or that no list here covers.
      */
-    public static java.util.Optional<String> retrievePath(String objectType, String id) {
+    public static Optional<String> retrievePath(String objectType, String id) {
         return REGISTRY.values().stream()
                 .filter(t -> t.objectType().equals(objectType) && (!t.isChild() || t.parent().parentParam() != null))
                 .findFirst()
-                .map(t -> t.path() + "/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+                .map(t -> t.path() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
     /**

@@ -2,10 +2,11 @@ package dev.opensigma.cli;
 
 import dev.opensigma.store.Database;
 import java.io.PrintWriter;
+import dev.opensigma.sync.Refetcher;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
             from event_cursors order by account""";
 
     private static final String REFETCHES = """
-            select reason, case when attempts >= 5 /* sync.Refetcher.MAX_ATTEMPTS */ then 'given up' else 'waiting' end as state, count(*) as objects,
+            select reason, case when attempts >= ? then 'given up' else 'waiting' end as state, count(*) as objects,
                    min(requested_at) as oldest, left(max(last_error), 120) as last_error
             from refetches group by 1, 2 order by 1, 2""";
 
@@ -57,16 +58,23 @@ final class StatusCommand implements Callable<Integer> {
         section(c, out, "Backfill runs (newest first)", RUNS, "no backfill has run yet: ./opensigma backfill");
         section(c, out, "Newest run, per type", PROGRESS, "nothing listed yet");
         section(c, out, "Event feed (/v1/events) read up to", CURSORS, "not read yet: ./opensigma sync");
-        section(c, out, "Objects to fetch again (events could not tell their newest state)", REFETCHES, "none");
+        section(c, out, "Objects to fetch again (events could not tell their newest state)", REFETCHES, "none",
+                Refetcher.MAX_ATTEMPTS);
     }
 
-    private void section(Connection c, PrintWriter out, String title, String sql, String none) throws SQLException {
+    private void section(Connection c, PrintWriter out, String title, String sql, String none, Object... params)
+            throws SQLException {
         out.println(title + ":");
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            if (!rs.isBeforeFirst()) {
-                out.println("  (" + none + ")");
-            } else {
-                new ResultPrinter(format, out).print(rs);
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.isBeforeFirst()) {
+                    out.println("  (" + none + ")");
+                } else {
+                    new ResultPrinter(format, out).print(rs);
+                }
             }
         }
         out.println();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /**
  * A Stripe event as received: the exact text plus the fields OpenSigma files it by.
@@ -120,7 +121,7 @@ public record StripeEvent(
         throw new InvalidEventException("Field 'created' is missing or not a Unix timestamp in seconds.");
     }
 
-    private static final java.util.regex.Pattern API_PATH = java.util.regex.Pattern.compile("/v[12]/[A-Za-z0-9_./-]+");
+    private static final Pattern API_PATH = Pattern.compile("/v[12]/[A-Za-z0-9_./-]+");
 
     private static RelatedObject relatedObject(JsonNode node) {
         if (node == null || !node.isObject()) {

@@ -39,7 +39,7 @@ public final class Refetcher {
     }
 
     /** After this many failed attempts a request stays in the table, for people to look at, and is no longer tried. */
-    static final int MAX_ATTEMPTS = 5;
+    public static final int MAX_ATTEMPTS = 5;
 
     /** What one pass did: objects filed, objects Stripe no longer has (or has as deleted), requests that failed. */
     public record Pass(int fetched, int gone, int failed) {

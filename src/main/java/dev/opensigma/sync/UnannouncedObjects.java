@@ -39,11 +39,13 @@ public final class UnannouncedObjects {
 
     /** The table appears with the first balance transaction stored. */
     private static final String TABLE_EXISTS = "select to_regclass('balance_transactions') is not null";
-    /** The newest stored, and the oldest still pending, per account; none before a backfill brought the first. */
-    private static final String BOUNDS = """
-            select extract(epoch from max(created))::bigint,
-                   extract(epoch from min(created) filter (where status = 'pending'))::bigint
-            from balance_transactions where coalesce(account, '') = ?""";
+    /** The newest stored, per account (the created index, read from its end); none before a backfill brought the first. */
+    private static final String NEWEST = """
+            select extract(epoch from max(created))::bigint from balance_transactions where coalesce(account, '') = ?""";
+    /** The oldest still pending here, per account: read once an hour only. */
+    private static final String OLDEST_PENDING = """
+            select extract(epoch from min(created))::bigint from balance_transactions
+            where coalesce(account, '') = ? and status = 'pending'""";
     /** Of the listed ones, those stored exactly so already. */
     private static final String UNCHANGED = """
             select b.id from unnest(?::text[], ?::text[]) as t(id, doc)
@@ -55,6 +57,8 @@ public final class UnannouncedObjects {
     private final DataSource dataSource;
     private final Clock clock;
     private Instant lastRelist;
+    /** Once the table exists it stays: no need to ask again every poll. */
+    private boolean tableSeen;
 
     public UnannouncedObjects(StripeApi api, Applier applier, DataSource dataSource, Clock clock) {
         this.api = api;
@@ -66,16 +70,17 @@ public final class UnannouncedObjects {
 
     /** Lists what is new for one account ("" for the key's own); every hour, what may have settled. Returns objects filed. */
     public long runOnce(String account) throws SQLException, StripeApiException, InterruptedException {
-        long[] bounds = bounds(account);
-        if (bounds == null) {
+        Long newest = tableExists() ? epochSeconds(NEWEST, account) : null;
+        if (newest == null) {
             return 0; // nothing copied yet: the backfill brings them
         }
         Instant now = clock.instant();
-        long since = bounds[0] - OVERLAP.toSeconds();
+        long since = newest - OVERLAP.toSeconds();
         if (!now.isBefore(lastRelist.plus(RELIST_EVERY))) {
             lastRelist = now;
-            if (bounds[1] >= 0) {
-                since = Math.min(since, Math.max(bounds[1], now.minus(SETTLING).getEpochSecond()));
+            Long oldestPending = epochSeconds(OLDEST_PENDING, account);
+            if (oldestPending != null) {
+                since = Math.min(since, Math.max(oldestPending, now.minus(SETTLING).getEpochSecond()));
             }
         }
         return list(account, since);
@@ -125,25 +130,24 @@ public final class UnannouncedObjects {
         return unchanged;
     }
 
-    /** The newest stored and the oldest pending (-1 if none), as epoch seconds; null when none is stored. */
-    private long[] bounds(String account) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement(TABLE_EXISTS); ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean(1)) {
-                    return null;
-                }
+    private boolean tableExists() throws SQLException {
+        if (!tableSeen) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(TABLE_EXISTS);
+                 ResultSet rs = s.executeQuery()) {
+                tableSeen = rs.next() && rs.getBoolean(1);
             }
-            try (PreparedStatement s = c.prepareStatement(BOUNDS)) {
-                s.setString(1, account);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    long newest = rs.getLong(1);
-                    if (rs.wasNull()) {
-                        return null;
-                    }
-                    long oldestPending = rs.getLong(2);
-                    return new long[] {newest, rs.wasNull() ? -1 : oldestPending};
-                }
+        }
+        return tableSeen;
+    }
+
+    /** One epoch-seconds value for the account; null when there is none. */
+    private Long epochSeconds(String sql, String account) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, account);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long value = rs.getLong(1);
+                return rs.wasNull() ? null : value;
             }
         }
     }
