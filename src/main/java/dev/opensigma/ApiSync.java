@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeping the copy current through the Stripe API, for {@code serve} and {@code sync}: the event
- * poller (which also lists the balance transactions no event announces and fetches again the
+ * poller (which also lists the balance transactions and open Checkout Sessions no event announces and fetches again the
  * objects events left uncertain), a first backfill when none has completed yet, and a backfill
  * to reconcile an account whose feed position fell out of Stripe's retention. Backfill and
  * poller run side by side; both write through the same apply path, which makes their overlap

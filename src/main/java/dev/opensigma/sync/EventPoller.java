@@ -32,7 +32,7 @@ public final class EventPoller implements AutoCloseable {
 
     /**
      * One pass over the accounts: events read, applied and duplicates seen; objects fetched again;
-     * balance transactions listed (no event announces them).
+     * balance transactions and open Checkout Sessions listed (no event announces them).
      */
     public record Pass(long events, long applied, long duplicates, long refetched, long unannounced) {
     }
@@ -66,8 +66,8 @@ public final class EventPoller implements AutoCloseable {
     }
 
     /**
-     * Reads every account's feed once, and lists its new balance transactions (which no event
-     * announces); then fetches again the objects the events asked for.
+     * Reads every account's feed once, and lists its new balance transactions and open Checkout
+     * Sessions (which no event announces); then fetches again the objects the events asked for.
      */
     public Pass pollOnce() throws InterruptedException, SQLException, StripeApiException {
         long events = 0;

@@ -3,7 +3,7 @@
  * the feed forward from a stored position, applying each event through the apply path (where
  * events that also came by webhook are recognised as duplicates), and noticing when the stored
  * position has fallen out of Stripe's 30-day retention, which only a backfill can repair. With
- * each read, the balance transactions no event announces are listed, and the objects whose
+ * each read, the balance transactions and open Checkout Sessions no event announces are listed, and the objects whose
  * newest state events could not tell (thin events, undecided same-second ties) are fetched
  * again and filed as snapshots.
  */

@@ -191,17 +191,27 @@ class SyncTest {
         }
     }
 
+    /** A backfilled copy, and a poller that has read the feed once. */
+    private EventPoller backfilledAndPolled(StripeApi api, Applier applier) throws Exception {
+        new Backfill(api, applier, db.dataSource()).run(new dev.opensigma.backfill.BackfillRequest(List.of(), null,
+                null, false, 8));
+        EventPoller poller = poller(api, applier);
+        poller.pollOnce();
+        return poller;
+    }
+
+    /** Where the stored objects of this type differ from the simulator's. */
+    private List<String> differences(String objectType) {
+        return stripe.differences(db).stream().filter(d -> d.contains("type=" + objectType + ",")).toList();
+    }
+
     @Test
     void balanceTransactionsThatNoEventAnnouncesArriveWithThePoll() throws Exception {
         try (Applier applier = SimulatedStripe.applier(db)) {
             StripeApi api = stripe.api();
-            new Backfill(api, applier, db.dataSource()).run(new dev.opensigma.backfill.BackfillRequest(List.of(), null,
-                    null, false, 8));
-            EventPoller poller = poller(api, applier);
-            poller.pollOnce();
+            EventPoller poller = backfilledAndPolled(api, applier);
             stripe.simulator().generateActivity(40);
-            java.util.function.Supplier<List<String>> balance = () -> stripe.differences(db).stream()
-                    .filter(d -> d.contains("type=balance_transaction,")).toList();
+            java.util.function.Supplier<List<String>> balance = () -> differences("balance_transaction");
             assertThat(balance.get()).as("new balance transactions: no event brings them").isNotEmpty();
 
             EventPoller.Pass pass = poller.pollOnce();
@@ -230,6 +240,32 @@ class SyncTest {
             lister.relistNextTime();
             assertThat(lister.runOnce("")).isEqualTo(1);
             assertThat(balance.get()).isEmpty();
+        }
+    }
+
+    @Test
+    void openCheckoutSessionsThatNoEventAnnouncesArriveWithThePoll() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            EventPoller poller = backfilledAndPolled(api, applier);
+            java.util.function.Supplier<List<String>> sessions = () -> differences("checkout.session");
+            for (int round = 0; round < 10 && sessions.get().isEmpty(); round++) {
+                stripe.simulator().generateActivity(40); // purchases start sessions that are still open
+            }
+            assertThat(sessions.get()).as("new open sessions: Stripe sends no event on creation").isNotEmpty();
+            assertThat(api.get("/v1/checkout/sessions", List.of(Param.of("status", "open"), Param.of("limit", 1)), null)
+                    .body().path("data")).as("the simulator holds open sessions").isNotEmpty();
+
+            EventPoller.Pass pass = poller.pollOnce();
+
+            assertThat(pass.unannounced()).isPositive();
+            assertThat(sessions.get()).isEmpty();
+            long versions = TestDatabase.count(db, "select count(*) from object_versions where object_type = 'checkout.session'");
+            assertThat(poller.pollOnce().unannounced()).as("listed again, unchanged: nothing filed").isZero();
+            UnannouncedObjects lister = new UnannouncedObjects(api, applier, db.dataSource(), java.time.Clock.systemUTC());
+            assertThat(lister.runOnce("")).as("the first pass lists every open session: all stored already").isZero();
+            assertThat(TestDatabase.count(db, "select count(*) from object_versions where object_type = 'checkout.session'"))
+                    .isEqualTo(versions);
         }
     }
 
