@@ -84,7 +84,7 @@ public final class UnannouncedObjects {
     private final Map<String, Instant> lastRelist = new HashMap<>();
     private final Map<String, Instant> lastSessionsRelist = new HashMap<>();
     /** When this lister started: the balance transactions' first hourly pass is an hour later (the backfill just listed them). */
-    private final Instant started;
+    private Instant started;
     /** Once a table exists it stays: no need to ask again every poll. */
     private boolean tableSeen;
     private boolean sessionsTableSeen;
@@ -212,10 +212,10 @@ public final class UnannouncedObjects {
         }
     }
 
-    /** For tests: the next run is the hourly one. */
+    /** For tests: every account's next run is the hourly one. */
     void relistNextTime() {
-        lastRelist.replaceAll((account, at) -> Instant.EPOCH);
-        lastRelist.put("", Instant.EPOCH);
+        started = Instant.EPOCH;
+        lastRelist.clear();
         lastSessionsRelist.clear();
     }
 }

@@ -200,6 +200,10 @@ class SyncTest {
         return poller;
     }
 
+    private static String firstConnectedAccount(StripeApi api) throws Exception {
+        return api.get("/v1/accounts", List.of(Param.of("limit", 1)), null).body().path("data").get(0).path("id").asText();
+    }
+
     /** Where the stored objects of this type differ from the simulator's. */
     private List<String> differences(String objectType) {
         return stripe.differences(db).stream().filter(d -> d.contains("type=" + objectType + ",")).toList();
@@ -270,12 +274,41 @@ class SyncTest {
     }
 
     @Test
+    void everyAccountGetsItsHourlyPass() throws Exception {
+        try (SimulatedStripe connect = new SimulatedStripe(SimulatorSettings.fast().withSeed(12).withConnectedAccounts(1));
+             Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = connect.api();
+            String account = firstConnectedAccount(api);
+            new Backfill(api, applier, db.dataSource()).run(new dev.opensigma.backfill.BackfillRequest(
+                    List.of("balance_transactions"), null, null, true, 8));
+            // A balance transaction of the connected account that we hold as pending has settled at Stripe.
+            String settled = TestDatabase.rows(db, """
+                    select id from balance_transactions
+                    where account = ? and status = 'available' and created > now() - interval '30 days'
+                      and created < (select max(created) from balance_transactions where account = ?) - interval '1 hour'
+                    order by created limit 1""", account, account).getFirst().getFirst();
+            TestDatabase.count(db, """
+                    with changed as (update balance_transactions set status = 'pending',
+                                         data = jsonb_set(data, '{status}', '"pending"') where id = ? returning 1)
+                    select count(*) from changed""", settled);
+            UnannouncedObjects lister = new UnannouncedObjects(api, applier, db.dataSource(), java.time.Clock.systemUTC());
+            lister.relistNextTime();
+
+            lister.runOnce("");
+
+            assertThat(lister.runOnce(account)).as("the key's own account's pass does not use up the connected one's")
+                    .isEqualTo(1);
+            assertThat(TestDatabase.rows(db, "select status from balance_transactions where id = ?", settled))
+                    .containsExactly(List.of("available"));
+        }
+    }
+
+    @Test
     void aConnectedAccountsObjectIsFetchedAgainWithThatAccount() throws Exception {
         try (SimulatedStripe connect = new SimulatedStripe(SimulatorSettings.fast().withSeed(12).withConnectedAccounts(1));
              Applier applier = SimulatedStripe.applier(db)) {
             StripeApi api = connect.api();
-            String account = api.get("/v1/accounts", List.of(Param.of("limit", 1)), null).body()
-                    .path("data").get(0).path("id").asText();
+            String account = firstConnectedAccount(api);
             JsonNode customer = api.get("/v1/customers", List.of(Param.of("limit", 1)), account).body().path("data").get(0);
             String id = customer.path("id").asText();
             long second = Instant.now().minusSeconds(120).getEpochSecond();
