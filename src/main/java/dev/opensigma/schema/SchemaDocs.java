@@ -21,6 +21,11 @@ import java.util.TreeSet;
  */
 public final class SchemaDocs {
 
+    /** Where a version came from: object_versions.source, shown again by the history view. */
+    private static final String VERSION_SOURCES = "`webhook`, `direct`, `import`, `poll` (from the event feed, or an"
+            + " object the poller listed because no event announces it: a balance transaction, an open Checkout"
+            + " Session), `backfill` or `refetch`.";
+
     /** A column: its name, SQL type, and where its value comes from (or what it means). */
     public record Column(String name, String type, String from) {
     }
@@ -111,8 +116,7 @@ public final class SchemaDocs {
                                         + " version lands in that second)."),
                                 new Column("event_id", "text", "The event that carried it (null for a snapshot)."),
                                 new Column("event_type", "text", "That event's type."),
-                                new Column("source", "text", "`webhook`, `direct`, `import`, `poll` (from the event feed, or a"
-                                        + " balance transaction the poller listed), `backfill` or `refetch`."),
+                                new Column("source", "text", VERSION_SOURCES),
                                 new Column("deleted", "boolean", "True for a deletion."),
                                 new Column("previous_attributes", "jsonb", "The event's `data.previous_attributes`."),
                                 new Column("data", "jsonb", "The object as of this version."),
@@ -137,8 +141,7 @@ public final class SchemaDocs {
                                         + " the current one)."),
                                 new Column("event_id", "text", "The event that carried it (null for a snapshot)."),
                                 new Column("event_type", "text", "That event's type."),
-                                new Column("source", "text", "`webhook`, `direct`, `import`, `poll` (from the event feed, or a"
-                                        + " balance transaction the poller listed), `backfill` or `refetch`."),
+                                new Column("source", "text", VERSION_SOURCES),
                                 new Column("deleted", "boolean", "True for a deletion."),
                                 new Column("account", "text", "The Connect account; null for your own."),
                                 new Column("data", "jsonb", "The object as of this version."),

@@ -85,9 +85,8 @@ public final class UnannouncedObjects {
     private final Map<String, Instant> lastSessionsRelist = new HashMap<>();
     /** When this lister started: the balance transactions' first hourly pass is an hour later (the backfill just listed them). */
     private Instant started;
-    /** Once a table exists it stays: no need to ask again every poll. */
-    private boolean tableSeen;
-    private boolean sessionsTableSeen;
+    /** The statements of tables seen to exist: once a table exists it stays, no need to ask again every poll. */
+    private final Set<String> tablesSeen = new HashSet<>();
 
     public UnannouncedObjects(StripeApi api, Applier applier, DataSource dataSource, Clock clock) {
         this.api = api;
@@ -103,7 +102,7 @@ public final class UnannouncedObjects {
     }
 
     private long balanceTransactions(String account) throws SQLException, StripeApiException, InterruptedException {
-        Long newest = tableExists() ? epochSeconds(NEWEST, account) : null;
+        Long newest = tableExists(TABLE_EXISTS) ? epochSeconds(NEWEST, account) : null;
         if (newest == null) {
             return 0; // nothing copied yet: the backfill brings them
         }
@@ -120,11 +119,9 @@ public final class UnannouncedObjects {
     }
 
     private long openCheckoutSessions(String account) throws SQLException, StripeApiException, InterruptedException {
-        if (!sessionsTableSeen) {
-            sessionsTableSeen = exists(SESSIONS_TABLE_EXISTS);
-        }
+        boolean stored = tableExists(SESSIONS_TABLE_EXISTS);
         Instant now = clock.instant();
-        Long since = sessionsTableSeen ? epochSeconds(NEWEST_SESSION, account) : null;
+        Long since = stored ? epochSeconds(NEWEST_SESSION, account) : null;
         if (since != null) {
             since -= OVERLAP.toSeconds();
         }
@@ -137,7 +134,7 @@ public final class UnannouncedObjects {
             return 0;
         }
         return list(account, SESSIONS_PATH, List.of(Param.of("status", "open"), Param.of("created[gte]", since)),
-                sessionsTableSeen ? UNCHANGED_SESSIONS : null);
+                stored ? UNCHANGED_SESSIONS : null);
     }
 
     /** Lists from the path and files what is not stored exactly so already ({@code unchangedSql} null: no table yet). */
@@ -186,18 +183,17 @@ public final class UnannouncedObjects {
         return unchanged;
     }
 
-    private boolean tableExists() throws SQLException {
-        if (!tableSeen) {
-            tableSeen = exists(TABLE_EXISTS);
+    /** Runs the table's existence check until it answers yes. */
+    private boolean tableExists(String sql) throws SQLException {
+        if (!tablesSeen.contains(sql)) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql);
+                 ResultSet rs = s.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    tablesSeen.add(sql);
+                }
+            }
         }
-        return tableSeen;
-    }
-
-    private boolean exists(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql);
-             ResultSet rs = s.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
-        }
+        return tablesSeen.contains(sql);
     }
 
     /** One epoch-seconds value for the account; null when there is none. */

@@ -270,6 +270,23 @@ class SyncTest {
             assertThat(lister.runOnce("")).as("the first pass lists every open session: all stored already").isZero();
             assertThat(TestDatabase.count(db, "select count(*) from object_versions where object_type = 'checkout.session'"))
                     .isEqualTo(versions);
+
+            // An open session missing here, and a newer session stored since (as its completion event
+            // would bring it): the per-poll pass, from the newest session less a minute, does not
+            // reach the open one; the first, full pass of a lister does.
+            String older = TestDatabase.rows(db, "select id from checkout_sessions where status = 'open' limit 1")
+                    .getFirst().getFirst();
+            TestDatabase.count(db, """
+                    with later as (update checkout_sessions set created = now() + interval '5 minutes'
+                                   where id = (select id from checkout_sessions where status = 'complete' limit 1) returning 1)
+                    select count(*) from later""");
+            TestDatabase.count(db, "with gone as (delete from checkout_sessions where id = ? returning 1) select count(*) from gone",
+                    older);
+            poller.pollOnce();
+            assertThat(TestDatabase.count(db, "select count(*) from checkout_sessions where id = ?", older)).isZero();
+            assertThat(new UnannouncedObjects(api, applier, db.dataSource(), java.time.Clock.systemUTC()).runOnce(""))
+                    .isEqualTo(1);
+            assertThat(TestDatabase.count(db, "select count(*) from checkout_sessions where id = ?", older)).isEqualTo(1);
         }
     }
 
