@@ -3,10 +3,12 @@ package dev.opensigma.sim;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -17,6 +19,11 @@ import java.util.function.Predicate;
  * cancellations, refunds, disputes, catalogue changes, and deletions of customers, products,
  * prices and coupons. Each change is one story committed at once, with its events and webhook
  * deliveries. Serialized: one change at a time.
+ *
+ * <p>A Checkout Session stays open until its customer pays or Stripe expires it, 24 hours after
+ * it was created. The open ones (from the generated history, and the live purchases) are kept with
+ * the moment they complete or expire, and settled by the first round of changes after it, at that
+ * round's time: events are never dated in the past of the feed.
  */
 final class Activity {
 
@@ -37,6 +44,11 @@ final class Activity {
     private final Random random;
     private final Map<String, List<String>> ids = new HashMap<>();
     private final Set<String> inUse = new HashSet<>();
+    private final PriorityQueue<OpenSession> openSessions = new PriorityQueue<>(Comparator.comparingLong(OpenSession::at));
+
+    /** An open Checkout Session, and when it is paid ({@code pays}) or expires. */
+    private record OpenSession(String account, String id, long at, boolean pays) {
+    }
 
     Activity(Store store, World world, Webhooks webhooks, Api.Clock clock, long seed) {
         this.store = store;
@@ -48,6 +60,27 @@ final class Activity {
             c.recurringPrices().forEach(p -> inUse.add(p.id));
             c.oneTimePrices().forEach(p -> inUse.add(p.id));
         }
+        for (Account a : store.accounts().all()) {
+            Listing sessions = store.account(a.id()).existingList("checkout.session");
+            if (sessions != null) {
+                for (StoredObject o : sessions.all()) {
+                    if (!o.deleted() && "open".equals(o.facet(SESSION_STATUS))) {
+                        track(a.id(), o.id, o.created, clock.now() - o.created < PAY_WITHIN);
+                    }
+                }
+            }
+        }
+    }
+
+    private static final int SESSION_STATUS = Resources.facets("checkout.session").indexOf("status");
+    /** A customer who pays does so within ten minutes of opening the session. */
+    private static final int PAY_WITHIN = 630;
+
+    /** Keeps an open session until it is paid (85 % of those that still can be) or expires. */
+    private void track(String account, String id, long created, boolean canPay) {
+        boolean pays = canPay && random.nextDouble() < 0.85;
+        openSessions.add(new OpenSession(account, id, pays ? created + 30 + random.nextInt(PAY_WITHIN - 30) : created + World.DAY,
+                pays));
     }
 
     /** Makes {@code count} changes now; returns the number of events they recorded. */
@@ -60,31 +93,71 @@ final class Activity {
      * {@code listedFrom} on (null: at once); their webhooks go out at once either way.
      */
     synchronized int generate(int count, Instant listedFrom) {
-        int events = 0;
+        int events = settleOpenSessions(listedFrom);
         for (int i = 0; i < count; i++) {
             World w = world.at(clock.now());
             List<Account> accounts = store.accounts().all();
             Account a = accounts.size() == 1 || random.nextDouble() < 0.8 ? store.accounts().platform()
                     : accounts.get(1 + random.nextInt(accounts.size() - 1));
             Change change = WEIGHTED[random.nextInt(WEIGHTED.length)];
-            Story s = new Story(new Random(random.nextLong()), w.start(), w.now(), w.windowStart(), store.accounts(),
-                    webhooks::pending);
+            Story s = story(w);
             if (!apply(change, s, w, a)) {
-                s = new Story(new Random(random.nextLong()), w.start(), w.now(), w.windowStart(), store.accounts(),
-                        webhooks::pending);
+                s = story(w);
                 new CustomerStory(s, w, a).run(CustomerStory.Kind.LIVE);
             }
-            events += store.commit(s, event -> {
-                if (listedFrom != null) {
-                    store.account(event.account).listFrom(event.id, listedFrom);
-                }
-                webhooks.deliver(event);
-            }).size();
+            events += commit(s, listedFrom);
             for (Obj o : s.created()) {
-                List<String> list = ids.get(o.account + " " + o.type);
-                if (list != null) {
-                    list.add(o.id);
+                if (o.type.equals("checkout.session") && "open".equals(o.node.path("status").asText())) {
+                    track(o.account, o.id, o.created, true);
                 }
+            }
+        }
+        return events;
+    }
+
+    /** Pays or expires the open sessions whose moment has come, now. */
+    private int settleOpenSessions(Instant listedFrom) {
+        int events = 0;
+        World w = world.at(clock.now());
+        while (!openSessions.isEmpty() && openSessions.peek().at() <= w.now()) {
+            OpenSession due = openSessions.poll();
+            AccountData data = store.account(due.account());
+            StoredObject stored = data.byId.get(due.id());
+            if (stored == null || stored.deleted() || !"open".equals(stored.facet(SESSION_STATUS))) {
+                continue;
+            }
+            Account a = store.accounts().all().stream().filter(x -> x.id().equals(due.account())).findFirst().orElseThrow();
+            Obj session = store.load(stored);
+            StoredObject customer = data.byId.get(session.node.path("customer").asText(""));
+            Obj card = customer == null || customer.deleted() ? null : firstChild(a, customer.id, "payment_methods");
+            Story s = story(w);
+            if (due.pays() && card != null) {
+                new CustomerStory(s, w, a, store.load(customer), card).completeCheckout(session, w.now());
+            } else {
+                new CustomerStory(s, w, a, null, null).expireCheckout(session, w.now());
+            }
+            events += commit(s, listedFrom);
+        }
+        return events;
+    }
+
+    private Story story(World w) {
+        return new Story(new Random(random.nextLong()), w.start(), w.now(), w.windowStart(), store.accounts(),
+                webhooks::pending);
+    }
+
+    /** Commits a story with its events and webhooks; returns the number of events. */
+    private int commit(Story s, Instant listedFrom) {
+        int events = store.commit(s, event -> {
+            if (listedFrom != null) {
+                store.account(event.account).listFrom(event.id, listedFrom);
+            }
+            webhooks.deliver(event);
+        }).size();
+        for (Obj o : s.created()) {
+            List<String> list = ids.get(o.account + " " + o.type);
+            if (list != null) {
+                list.add(o.id);
             }
         }
         return events;

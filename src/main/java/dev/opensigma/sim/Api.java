@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opensigma.stripe.Json;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,8 +211,11 @@ final class Api {
         } else {
             listing = account.existingList(spec.type());
         }
-        Predicate<StoredObject> filter = facetFilter(spec.type(), spec.filters(), params, Set.of(spec.parentKey() == null ? ""
-                : spec.parentKey(), "status", "active"));
+        Set<String> skip = new HashSet<>(DEFAULTED.getOrDefault(spec.type(), Set.of()));
+        if (spec.parentKey() != null) {
+            skip.add(spec.parentKey());
+        }
+        Predicate<StoredObject> filter = facetFilter(spec.type(), spec.filters(), params, skip);
         filter = filter.and(defaults(spec.type(), params));
         StoredObject cursor = cursor(q, account.byId, spec.type());
         return Lists.page(listing, q, cursor, filter, spec.path());
@@ -281,6 +285,11 @@ final class Api {
         }
         return e.json();
     }
+
+    /** The filters {@link #defaults} handles, by type; every other filter is plain equality. */
+    private static final Map<String, Set<String>> DEFAULTED = Map.of(
+            "subscription", Set.of("status"), "price", Set.of("active"), "product", Set.of("active"),
+            "tax_rate", Set.of("active"));
 
     /** Stripe's defaults that hide data: canceled subscriptions, inactive prices. */
     private static Predicate<StoredObject> defaults(String type, Params params) {

@@ -589,20 +589,31 @@ final class CustomerStory {
         }
         long paidAt = t + 30 + s.random.nextInt(600);
         if ((completes || s.chance(0.85)) && paidAt <= w.now()) {
-            Obj intent = intent(paidAt, total, "Checkout purchase");
-            Obj charge = charge(intent, paidAt, true);
-            s.change(session, paidAt, "checkout.session.completed", n -> n.put("status", "complete")
-                    .put("payment_status", "paid").put("payment_intent", intent.id).putNull("url"));
+            Obj charge = completeCheckout(session, paidAt);
             if (!completes) {
                 afterPayment(charge, null, paidAt);
             }
             return charge;
         }
         if (t + DAY <= w.now()) {
-            s.automatic();
-            s.change(session, t + DAY, "checkout.session.expired", n -> n.put("status", "expired").putNull("url"));
-            lastActivity = Math.max(lastActivity, t + DAY);
+            expireCheckout(session, t + DAY);
         }
         return null;
+    }
+
+    /** The customer pays an open session at {@code t}; returns the charge. */
+    Obj completeCheckout(Obj session, long t) {
+        Obj intent = intent(t, session.number("amount_total"), "Checkout purchase");
+        Obj charge = charge(intent, t, true);
+        s.change(session, t, "checkout.session.completed", n -> n.put("status", "complete")
+                .put("payment_status", "paid").put("payment_intent", intent.id).putNull("url"));
+        return charge;
+    }
+
+    /** Nobody paid: Stripe expires the session 24 hours after it was created (at {@code t}). */
+    void expireCheckout(Obj session, long t) {
+        s.automatic();
+        s.change(session, t, "checkout.session.expired", n -> n.put("status", "expired").putNull("url"));
+        lastActivity = Math.max(lastActivity, t);
     }
 }

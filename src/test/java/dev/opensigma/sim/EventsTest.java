@@ -138,6 +138,42 @@ class EventsTest {
     }
 
     @Test
+    void openCheckoutSessionsArePaidOrExpireOnceTheirTimeHasCome() {
+        try (StripeSimulator sim = StripeSimulator.start(SimulatorSettings.fast().withSeed(16).withConnectedAccounts(0))) {
+            sim.generateActivity(200); // live purchases leave sessions open: the customer pays minutes later
+            StripeHttp stripe = new StripeHttp(sim.baseUrl(), "sk_test_eventsTest123");
+            List<JsonNode> open = stripe.all("/v1/checkout/sessions", "status=open");
+            assertThat(open).hasSizeGreaterThan(5);
+            long before = Instant.now().getEpochSecond();
+
+            sim.skewClock(Duration.ofHours(25)); // every one of them is paid or expired by now
+            sim.generateActivity(1);
+
+            Map<String, String> outcomes = new HashMap<>();
+            for (JsonNode event : stripe.all("/v1/events", "types[]=checkout.session.completed&types[]=checkout.session.expired")) {
+                String id = event.path("data").path("object").path("id").asText();
+                if (event.path("created").asLong() >= before + 25 * 3600) {
+                    outcomes.put(id, event.path("type").asText());
+                }
+            }
+            for (JsonNode session : open) {
+                String id = session.path("id").asText();
+                JsonNode now = stripe.get("/v1/checkout/sessions/" + id).json();
+                assertThat(now.path("status").asText()).as(id).isIn("complete", "expired");
+                assertThat(outcomes.get(id)).as("the event about %s, sent when it happened", id)
+                        .isEqualTo("checkout.session." + (now.path("status").asText().equals("complete") ? "completed" : "expired"));
+                if (now.path("status").asText().equals("complete")) {
+                    String intent = now.path("payment_intent").asText();
+                    assertThat(stripe.get("/v1/payment_intents/" + intent).json().path("status").asText()).isEqualTo("succeeded");
+                }
+            }
+            assertThat(outcomes.values()).as("customers paid for most, some expired").contains("checkout.session.completed");
+            assertThat(stripe.all("/v1/checkout/sessions", "status=open")).as("no session stays open past its 24 hours")
+                    .allMatch(s -> s.path("created").asLong() > before);
+        }
+    }
+
+    @Test
     void liveActivityRecordsAboutTheConfiguredEventsPerSecond() throws Exception {
         try (StripeSimulator sim = StripeSimulator.start(SimulatorSettings.fast().withSeed(15).withLiveEventsPerSecond(40))) {
             StripeHttp stripe = new StripeHttp(sim.baseUrl(), "sk_test_eventsTest123");

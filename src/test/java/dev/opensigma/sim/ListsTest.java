@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -197,6 +198,19 @@ class ListsTest {
         assertThat(all).hasSize(subs.size());
         assertThat(onlyCanceled).hasSize((int) canceled);
         assertThat(subs.stream().map(ListsTest::status)).contains("active", "past_due", "trialing", "canceled");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"checkout/sessions:checkout.session", "invoices:invoice"})
+    void aStatusFilterListsOnlyThatStatus(String spec) {
+        String path = "/v1/" + spec.split(":")[0];
+        Map<String, Long> byStatus = live(sim.platformAccountId(), spec.split(":")[1]).stream()
+                .collect(java.util.stream.Collectors.groupingBy(ListsTest::status, java.util.stream.Collectors.counting()));
+        assertThat(byStatus).as("statuses of %s", path).hasSizeGreaterThan(1);
+        for (Map.Entry<String, Long> e : byStatus.entrySet()) {
+            assertThat(stripe.all(path, "status=" + e.getKey())).as("%s?status=%s", path, e.getKey())
+                    .hasSize(e.getValue().intValue()).allMatch(o -> o.path("status").asText().equals(e.getKey()));
+        }
     }
 
     private static String status(SimObject o) {
