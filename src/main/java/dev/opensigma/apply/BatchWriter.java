@@ -99,14 +99,17 @@ final class BatchWriter {
                 set account = excluded.account, deleted = excluded.deleted, body = excluded.body
                 where (s.account, s.deleted, s.body) is distinct from (excluded.account, excluded.deleted, excluded.body)""";
 
-    /** Asks for objects to be fetched again; a newer request for a waiting object replaces it. */
+    /**
+     * Asks for objects and child lists to be fetched again; a newer request for one that is
+     * waiting replaces it.
+     */
     static final String REQUEST_REFETCHES = """
-            insert into refetches as r (object_type, id, account, path, reason, event_id)
-            select t.object_type, t.id, coalesce(t.account, ''), t.path, t.reason, t.event_id
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 as t(object_type, id, account, path, reason, event_id)
-            order by t.object_type, t.id, t.account
-            on conflict (object_type, id, account) do update
+            insert into refetches as r (object_type, id, account, child_list, path, reason, event_id)
+            select t.object_type, t.id, coalesce(t.account, ''), t.child_list, t.path, t.reason, t.event_id
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as t(object_type, id, account, child_list, path, reason, event_id)
+            order by t.object_type, t.id, t.account, t.child_list
+            on conflict (object_type, id, account, child_list) do update
                 set path = coalesce(excluded.path, r.path), reason = excluded.reason, event_id = excluded.event_id,
                     requested_at = now(), attempts = 0, last_error = null""";
 
@@ -192,11 +195,15 @@ final class BatchWriter {
             }
         }
         List<RefetchRequest> refetches = new ArrayList<>();
-        for (Observation o : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Observation o = batch.get(i);
             StripeEvent.RelatedObject related = o.event() == null ? null : o.event().relatedObject();
             if (related != null && fresh.contains(o.eventId())) {
-                refetches.add(new RefetchRequest(related.type(), related.id(), o.account(), related.url(),
+                refetches.add(RefetchRequest.object(related.type(), related.id(), o.account(), related.url(),
                         RefetchRequest.THIN_EVENT, o.eventId()));
+            }
+            if (outcomes[i] == Outcome.APPLIED) {
+                refetches.addAll(RefetchRequest.childListsOf(o));
             }
         }
         if (!filed.isEmpty()) {
@@ -347,12 +354,19 @@ final class BatchWriter {
         // Keys are unique within one object's versions only (an event files its object and its
         // embedded children under the same event id), so lookups go by object and key.
         List<RefetchRequest> refetches = new ArrayList<>();
+        Map<Slot, List<VersionOrder.Candidate>> orders = new HashMap<>();
+        slots.forEach((slot, candidates) -> orders.put(slot, VersionOrder.order(candidates)));
         for (Map.Entry<Slot, List<VersionOrder.Candidate>> slot : slots.entrySet()) {
-            List<VersionOrder.Candidate> ordered = VersionOrder.order(slot.getValue());
             Observation seen = firstNew.get(slot.getKey());
+            List<VersionOrder.Candidate> ordered = orders.get(slot.getKey());
+            List<VersionOrder.Candidate> parent = seen.isChild()
+                    ? orders.get(new Slot(seen.parentType(), seen.parentId(), slot.getKey().second())) : null;
+            if (parent != null) {
+                ordered = VersionOrder.followParent(ordered, parent);
+            }
             // An embedded child cannot be fetched alone; its parent's tie, if any, brings it.
             if (!seen.isChild() && VersionOrder.newestUndecided(ordered)) {
-                refetches.add(new RefetchRequest(seen.objectType(), seen.objectId(), seen.account(), null,
+                refetches.add(RefetchRequest.object(seen.objectType(), seen.objectId(), seen.account(), null,
                         RefetchRequest.SAME_SECOND_TIE, seen.eventId()));
             }
             for (int seq = 0; seq < ordered.size(); seq++) {
@@ -379,24 +393,26 @@ final class BatchWriter {
         return new Placement(seqs, stored, refetches);
     }
 
-    /** Records the objects to fetch again, one request per object (the last one asked for wins). */
+    /** Records what to fetch again, one request per object or child list (the last one asked for wins). */
     private void requestRefetches(Connection c, List<RefetchRequest> requests) throws SQLException {
         Map<String, RefetchRequest> byObject = new LinkedHashMap<>();
         requests.forEach(r -> byObject.put(r.key(), r));
         int n = byObject.size();
         String[] type = new String[n], id = new String[n], account = new String[n], path = new String[n];
-        String[] reason = new String[n], eventId = new String[n];
+        String[] childList = new String[n], reason = new String[n], eventId = new String[n];
         int k = 0;
         for (RefetchRequest r : byObject.values()) {
             type[k] = r.objectType();
             id[k] = r.id();
             account[k] = r.account();
+            childList[k] = r.childList();
             path[k] = r.path();
             reason[k] = r.reason();
             eventId[k++] = r.eventId();
         }
         try (PreparedStatement s = c.prepareStatement(REQUEST_REFETCHES)) {
-            bindArrays(c, s, "text", type, "text", id, "text", account, "text", path, "text", reason, "text", eventId);
+            bindArrays(c, s, "text", type, "text", id, "text", account, "text", childList, "text", path,
+                    "text", reason, "text", eventId);
             s.executeUpdate();
         }
     }

@@ -70,7 +70,13 @@ public record Observation(
      */
     public static Observation childSnapshot(JsonNode object, Instant observedAt, String account, String apiVersion,
                                             String parentType, String parentId) {
-        Observation o = snapshot(object, observedAt, account, apiVersion);
+        return childSnapshot(object, observedAt, account, apiVersion, parentType, parentId, Source.BACKFILL);
+    }
+
+    /** The same, fetched by {@code source} (the backfill, or a refetch of a parent's list). */
+    public static Observation childSnapshot(JsonNode object, Instant observedAt, String account, String apiVersion,
+                                            String parentType, String parentId, Source source) {
+        Observation o = snapshot(object, observedAt, account, apiVersion, source);
         return new Observation(o.source, null, o.object, o.objectType, o.objectId, account, observedAt, o.deleted,
                 parentType, parentId, apiVersion);
     }

@@ -3,6 +3,7 @@ package dev.opensigma.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -117,6 +118,29 @@ public final class VersionOrder {
             }
         }
         return ordered;
+    }
+
+    /**
+     * The order of an embedded child's versions, given its parent's in the same second. A child
+     * filed from an event carries no {@code previous_attributes} of its own (they describe the
+     * parent), so two events in one second that change a subscription's item would be ordered by
+     * their ids alone, while the parent's chain knows which came last. The child's versions from
+     * events its parent also holds take the places they have in {@code ordered}, in the parent's
+     * order; the others (snapshots of the child list) keep theirs.
+     */
+    public static List<Candidate> followParent(List<Candidate> ordered, List<Candidate> parentOrdered) {
+        Map<String, Integer> parentRank = new HashMap<>();
+        for (int i = 0; i < parentOrdered.size(); i++) {
+            parentRank.put(parentOrdered.get(i).key(), i);
+        }
+        List<Candidate> known = ordered.stream().filter(c -> c.eventType() != null && parentRank.containsKey(c.key()))
+                .sorted(Comparator.comparingInt(c -> parentRank.get(c.key()))).toList();
+        List<Candidate> result = new ArrayList<>(ordered.size());
+        int next = 0;
+        for (Candidate c : ordered) {
+            result.add(c.eventType() != null && parentRank.containsKey(c.key()) ? known.get(next++) : c);
+        }
+        return result;
     }
 
     /**

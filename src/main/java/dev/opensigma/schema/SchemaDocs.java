@@ -262,21 +262,26 @@ public final class SchemaDocs {
                                 new Column("api_version", "text", "The endpoint's API version."),
                                 new Column("created_at", "timestamptz", "When it was set up."))),
                 new Relation("refetches", "table",
-                        "Objects to fetch again from the API, because an event could not tell their newest state: a"
-                                + " thin (v2) event, which carries only a reference, or a same-second tie that only the"
-                                + " event ids ordered. Recorded with the event; with an API key the poller (`serve`,"
-                                + " `sync`) fetches each, files it as a snapshot, and removes the row.",
+                        "Objects and child lists to fetch from the API, because an event could not tell them in"
+                                + " full: a thin (v2) event, which carries only a reference; a same-second tie that only"
+                                + " the event ids ordered; an embedded list that says `has_more` (an invoice with more"
+                                + " than 10 lines); a list Stripe does not embed (a Checkout Session's line items)."
+                                + " Recorded with the event; with an API key the poller (`serve`, `sync`) fetches each,"
+                                + " files it as a snapshot (list entries as children of their parent), and removes the row.",
                         List.of(
                                 new Column("object_type", "text", "The Stripe `object`."),
                                 new Column("id", "text", "The object's id."),
                                 new Column("account", "text", "The Connect account; `''` for your own."),
                                 new Column("path", "text", "Where to fetch it, when the event said (a thin event's"
-                                        + " `related_object.url`); otherwise found by type."),
-                                new Column("reason", "text", "`thin event` or `same-second tie`."),
+                                        + " `related_object.url`, an embedded list's `url`); otherwise found by type."),
+                                new Column("reason", "text", "`thin event`, `same-second tie`, `list has more` or"
+                                        + " `list not embedded`."),
                                 new Column("event_id", "text", "The event that asked."),
                                 new Column("requested_at", "timestamptz", "When it was asked for."),
                                 new Column("attempts", "integer", "Failed fetches so far; at 5 it is no longer tried."),
-                                new Column("last_error", "text", "What the last attempt answered."))));
+                                new Column("last_error", "text", "What the last attempt answered."),
+                                new Column("child_list", "text", "The parent's list field to fetch in full (`lines`,"
+                                        + " `line_items`); `''` for the object itself (V11)."))));
     }
 
     /** OpenSigma's SQL functions other than the per-table {@code <table>_as_of}, sorted by name. */

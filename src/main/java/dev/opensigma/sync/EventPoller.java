@@ -84,8 +84,8 @@ public final class EventPoller implements AutoCloseable {
         }
         Refetcher.Pass refetched = refetcher.runOnce(REFETCHES_PER_PASS);
         if (refetched.fetched() + refetched.gone() + refetched.failed() > 0) {
-            log.info("Fetched {} object(s) again that events left uncertain ({} gone, {} failed)", refetched.fetched(),
-                    refetched.gone(), refetched.failed());
+            log.info("Fetched {} object(s) and child list(s) that events left uncertain or incomplete ({} gone, {} failed)",
+                    refetched.fetched(), refetched.gone(), refetched.failed());
         }
         return new Pass(events, applied, duplicates, refetched.fetched(), listed);
     }

@@ -1,12 +1,16 @@
 package dev.opensigma.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opensigma.apply.Applier;
 import dev.opensigma.apply.Observation;
 import dev.opensigma.apply.Source;
 import dev.opensigma.stripe.api.AccessDeniedException;
 import dev.opensigma.stripe.api.ApiResponse;
+import dev.opensigma.stripe.api.Param;
 import dev.opensigma.stripe.api.StripeApi;
 import dev.opensigma.stripe.api.StripeApiException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,13 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches again the objects the apply path asked for (table {@code refetches}): those of thin
- * events, which carry no state, and those whose newest state a same-second tie left uncertain.
- * Each is filed as a snapshot observed when Stripe answered, which is newer than the events that
- * asked for it, so the object's current state becomes Stripe's. The request is then removed,
- * unless a newer one for the same object came in meanwhile. A request is taken up two seconds
- * after it was made at the earliest: Stripe's clock has whole seconds, and a snapshot from the
- * very second of the events would be ordered before them.
+ * Fetches what the apply path asked for (table {@code refetches}): the objects of thin events,
+ * which carry no state, and those whose newest state a same-second tie left uncertain; and the
+ * child lists that an event carried only in part (an invoice's lines past the tenth) or not at all
+ * (a Checkout Session's line items). Each object is filed as a snapshot observed when Stripe
+ * answered, which is newer than the events that asked for it, so the object's current state
+ * becomes Stripe's; each list entry likewise, as a child of its parent. The request is then
+ * removed, unless a newer one for the same object came in meanwhile. A request is taken up two
+ * seconds after it was made at the earliest: Stripe's clock has whole seconds, and a snapshot from
+ * the very second of the events would be ordered before them.
  */
 public final class Refetcher {
 
@@ -41,22 +47,36 @@ public final class Refetcher {
     /** After this many failed attempts a request stays in the table, for people to look at, and is no longer tried. */
     public static final int MAX_ATTEMPTS = 5;
 
-    /** What one pass did: objects filed, objects Stripe no longer has (or has as deleted), requests that failed. */
+    private static final int PAGE_SIZE = 100;
+
+    /**
+     * What one pass did: objects and lists filed, objects (or parents) Stripe no longer has (or has
+     * as deleted), requests that failed.
+     */
     public record Pass(int fetched, int gone, int failed) {
     }
 
     private static final String WAITING = """
-            select object_type, id, account, path, requested_at, attempts from refetches
+            select object_type, id, account, child_list, path, requested_at, attempts from refetches
             where attempts < ? and requested_at < now() - interval '2 seconds'
             order by requested_at limit ?""";
     private static final String DONE = """
-            delete from refetches where object_type = ? and id = ? and account = ? and requested_at = ?""";
+            delete from refetches
+            where object_type = ? and id = ? and account = ? and child_list = ? and requested_at = ?""";
     private static final String FAILED = """
             update refetches set attempts = ?, last_error = ?
-            where object_type = ? and id = ? and account = ? and requested_at = ?""";
+            where object_type = ? and id = ? and account = ? and child_list = ? and requested_at = ?""";
 
-    private record Request(String objectType, String id, String account, String path, Timestamp requestedAt,
-                           int attempts) {
+    private record Request(String objectType, String id, String account, String childList, String path,
+                           Timestamp requestedAt, int attempts) {
+
+        boolean isList() {
+            return !childList.isEmpty();
+        }
+
+        String what() {
+            return isList() ? "the " + childList + " of " + objectType + " " + id : objectType + " " + id;
+        }
     }
 
     private final StripeApi api;
@@ -77,7 +97,8 @@ public final class Refetcher {
         int gone = 0;
         int failed = 0;
         for (Request r : waiting(limit)) {
-            Optional<String> path = Optional.ofNullable(r.path()).or(() -> paths.of(r.objectType(), r.id()));
+            Optional<String> path = Optional.ofNullable(r.path())
+                    .or(() -> paths.of(r.objectType(), r.id()).map(p -> r.isList() ? p + "/" + r.childList() : p));
             if (path.isEmpty()) {
                 settle(r, MAX_ATTEMPTS, "OpenSigma knows no API path that returns one " + r.objectType()
                         + " by id; its state comes from the events and the backfill only.");
@@ -86,6 +107,12 @@ public final class Refetcher {
             }
             String account = r.account().isEmpty() ? null : r.account();
             try {
+                if (r.isList()) {
+                    fileList(r, path.get(), account);
+                    done(r);
+                    fetched++;
+                    continue;
+                }
                 ApiResponse answer = api.get(path.get(), List.of(), account);
                 if (answer.body().path("deleted").asBoolean(false)) {
                     // A deleted customer answers {id, object, deleted: true}: not a state to file over its
@@ -102,13 +129,13 @@ public final class Refetcher {
             } catch (StripeApiException e) {
                 if (e.notFound()) {
                     // Gone from the API: deletions are seen through their events.
-                    log.info("Refetching {} {}: Stripe no longer has it (404)", r.objectType(), r.id());
+                    log.info("Refetching {}: Stripe no longer has it (404)", r.what());
                     done(r);
                     gone++;
                 } else {
                     int attempts = e instanceof AccessDeniedException ? MAX_ATTEMPTS : r.attempts() + 1;
                     settle(r, attempts, e.getMessage());
-                    log.warn("Refetching {} {} failed: {}", r.objectType(), r.id(), e.getMessage());
+                    log.warn("Refetching {} failed: {}", r.what(), e.getMessage());
                     failed++;
                 }
             } catch (IllegalArgumentException e) {
@@ -119,6 +146,45 @@ public final class Refetcher {
         return new Pass(fetched, gone, failed);
     }
 
+    /**
+     * Lists a parent's child list in full, page by page, filing each page's entries as children of
+     * the parent. {@code path} may carry the list's own filter ({@code /v1/subscription_items?subscription=sub_1}).
+     */
+    private void fileList(Request r, String path, String account) throws StripeApiException, InterruptedException {
+        int query = path.indexOf('?');
+        List<Param> filter = new ArrayList<>();
+        if (query >= 0) {
+            for (String pair : path.substring(query + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    filter.add(Param.of(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        String listPath = query >= 0 ? path.substring(0, query) : path;
+        String after = null;
+        boolean more = true;
+        while (more) {
+            List<Param> params = new ArrayList<>(filter);
+            params.add(Param.of("limit", PAGE_SIZE));
+            if (after != null) {
+                params.add(Param.of("starting_after", after));
+            }
+            ApiResponse page = api.get(listPath, params, account);
+            List<Observation> entries = new ArrayList<>();
+            for (JsonNode entry : page.body().path("data")) {
+                entries.add(Observation.childSnapshot(entry, page.answeredAt(), account, api.settings().apiVersion(),
+                        r.objectType(), r.id(), Source.REFETCH));
+                after = entry.path("id").asText();
+            }
+            if (!entries.isEmpty()) {
+                applier.applyAll(entries);
+            }
+            more = page.body().path("has_more").asBoolean(false) && !entries.isEmpty();
+        }
+    }
+
     private List<Request> waiting(int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(WAITING)) {
             s.setInt(1, MAX_ATTEMPTS);
@@ -127,7 +193,7 @@ public final class Refetcher {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     requests.add(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getTimestamp(5), rs.getInt(6)));
+                            rs.getString(5), rs.getTimestamp(6), rs.getInt(7)));
                 }
             }
             return requests;
@@ -139,7 +205,8 @@ public final class Refetcher {
             s.setString(1, r.objectType());
             s.setString(2, r.id());
             s.setString(3, r.account());
-            s.setTimestamp(4, r.requestedAt());
+            s.setString(4, r.childList());
+            s.setTimestamp(5, r.requestedAt());
             s.executeUpdate();
         }
     }
@@ -151,7 +218,8 @@ public final class Refetcher {
             s.setString(3, r.objectType());
             s.setString(4, r.id());
             s.setString(5, r.account());
-            s.setTimestamp(6, r.requestedAt());
+            s.setString(6, r.childList());
+            s.setTimestamp(7, r.requestedAt());
             s.executeUpdate();
         }
     }

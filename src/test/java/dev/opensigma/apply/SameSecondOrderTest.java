@@ -50,6 +50,32 @@ class SameSecondOrderTest {
         return applier.submit(Observation.of(StripeEvent.parse(json), Source.WEBHOOK), 1_000).get(10, TimeUnit.SECONDS);
     }
 
+    private static String subscriptionUpdate(String id, int quantity, int previous) {
+        String items = """
+                {"object":"list","data":[{"id":"si_same_second","object":"subscription_item","quantity":%d,\
+                "subscription":"sub_same_second"}],"has_more":false,"url":"/v1/subscription_items?subscription=sub_same_second"}""";
+        String object = """
+                {"id":"sub_same_second","object":"subscription","status":"active","metadata":{},"items":%s}"""
+                .formatted(items.formatted(quantity));
+        return """
+                {"id":"%s","object":"event","created":%d,"data":{"object":%s,"previous_attributes":{"items":%s}},\
+                "livemode":false,"type":"customer.subscription.updated"}""".formatted(id, SECOND, object, items.formatted(previous));
+    }
+
+    @Test
+    void anEmbeddedChildFollowsItsParentsOrderWithinTheSecond() throws Exception {
+        // Two updates of one item in one second. The item's own versions say nothing of their
+        // order (previous_attributes describe the subscription), and the event ids order them
+        // the wrong way round: the subscription's chain must decide for its item too.
+        assertThat(apply(subscriptionUpdate("evt_ss_sub_a", 6, 5))).isEqualTo(Outcome.APPLIED);
+        assertThat(apply(subscriptionUpdate("evt_ss_sub_b", 5, 4))).isEqualTo(Outcome.APPLIED);
+
+        assertThat(TestDatabase.rows(db, "select quantity from subscription_items where id = 'si_same_second'"))
+                .containsExactly(List.of("6"));
+        assertThat(TestDatabase.rows(db, "select event_id from object_versions where id = 'si_same_second' order by second, seq"))
+                .containsExactly(List.of("evt_ss_sub_b"), List.of("evt_ss_sub_a"));
+    }
+
     @Test
     void lateArrivalsTakeTheirPlaceWithinTheSecond() throws Exception {
         assertThat(apply(event("evt_ss_3", "customer.updated", "Grace", "\"Ada\""))).isEqualTo(Outcome.APPLIED);

@@ -180,6 +180,10 @@ class SyncTest {
             assertThat(TestDatabase.count(db, "select count(*) from object_versions where source = 'refetch' and id in (?, ?)",
                     tied.path("id").asText(), thinId)).isEqualTo(2);
             // Gone from Stripe: nothing to file, nothing left to do. No way to fetch: kept, with the reason.
+            // The feed's checkout sessions asked for their line items (childListsThatEvents...): not this test's subject.
+            assertThat(TestDatabase.count(db, """
+                    with lists as (delete from refetches where child_list <> '' returning 1) select count(*) from lists"""))
+                    .isPositive();
             assertThat(TestDatabase.rows(db, "select object_type, id, attempts from refetches"))
                     .containsExactly(List.of("line_item", "il_1", String.valueOf(Refetcher.MAX_ATTEMPTS)));
             assertThat(TestDatabase.rows(db, "select last_error from refetches").getFirst().getFirst())
@@ -188,6 +192,71 @@ class SyncTest {
             // Stripe answers a deleted customer with a stub: its stored last state stays (from customer.deleted).
             assertThat(TestDatabase.rows(db, "select deleted, jsonb_exists(data, 'email') from customers where id = ?", deletedId))
                     .containsExactly(List.of("t", "t"));
+        }
+    }
+
+    @Test
+    void childListsThatEventsCarryInPartOrNotAtAllAreFetchedInFull() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            // What the events leave out: an invoice's lines past the tenth, a session's line items.
+            java.util.Set<String> parents = new java.util.HashSet<>();
+            java.util.Set<String> children = new java.util.HashSet<>();
+            api.pageThrough("/v1/events", List.of(), null, page -> {
+                for (JsonNode event : page.body().path("data")) {
+                    JsonNode object = event.path("data").path("object");
+                    if (object.path("lines").path("has_more").asBoolean() || object.path("object").asText().equals("checkout.session")) {
+                        parents.add(object.path("object").asText() + " " + object.path("id").asText());
+                    }
+                }
+                return true;
+            });
+            for (String parent : parents) {
+                String id = parent.split(" ")[1];
+                String path = parent.startsWith("invoice ") ? "/v1/invoices/" + id + "/lines" : "/v1/checkout/sessions/" + id + "/line_items";
+                api.pageThrough(path, List.of(), null, page -> {
+                    page.body().path("data").forEach(child -> children.add(child.path("id").asText()));
+                    return true;
+                });
+            }
+            // And a webhook about an invoice with more than 10 lines (the feed's may have none).
+            JsonNode[] longInvoice = new JsonNode[1];
+            api.pageThrough("/v1/invoices", List.of(), null, page -> {
+                for (JsonNode invoice : page.body().path("data")) {
+                    if (invoice.path("lines").path("has_more").asBoolean()) {
+                        longInvoice[0] = invoice;
+                    }
+                }
+                return longInvoice[0] == null;
+            });
+            String invoiceId = longInvoice[0].path("id").asText();
+            if (parents.add("invoice " + invoiceId)) {
+                api.pageThrough("/v1/invoices/" + invoiceId + "/lines", List.of(), null, page -> {
+                    page.body().path("data").forEach(child -> children.add(child.path("id").asText()));
+                    return true;
+                });
+            }
+            assertThat(parents).anyMatch(p -> p.startsWith("checkout.session "));
+            EventPoller poller = poller(api, applier);
+            poller.pollOnce();
+            applier.applyAll(List.of(event("evt_long_invoice", "invoice.updated", Instant.now().minusSeconds(60).getEpochSecond(),
+                    longInvoice[0])));
+            assertThat(TestDatabase.rows(db, "select distinct reason from refetches order by 1"))
+                    .containsExactly(List.of("list has more"), List.of("list not embedded"));
+            assertThat(stripe.differencesAmong(db, children)).as("before the lists are fetched").isNotEmpty();
+
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            long fetched = 0;
+            for (EventPoller.Pass pass = poller.pollOnce(); pass.refetched() > 0; pass = poller.pollOnce()) {
+                fetched += pass.refetched();
+            }
+
+            assertThat(fetched).isEqualTo(parents.size());
+            assertThat(stripe.differencesAmong(db, children)).isEmpty();
+            assertThat(TestDatabase.count(db, "select count(*) from refetches")).isZero();
+            assertThat(TestDatabase.count(db, """
+                    select count(*) from object_versions
+                    where object_type = 'item' and parent_type = 'checkout.session' and source = 'refetch'""")).isPositive();
         }
     }
 
