@@ -130,8 +130,13 @@ final class Activity {
             Obj session = store.load(stored);
             StoredObject customer = data.byId.get(session.node.path("customer").asText(""));
             Obj card = customer == null || customer.deleted() ? null : firstChild(a, customer.id, "payment_methods");
+            if (due.pays() && card == null) {
+                // The customer is gone (deleted meanwhile): nobody pays, Stripe expires it in time.
+                openSessions.add(new OpenSession(due.account(), due.id(), stored.created + World.DAY, false));
+                continue;
+            }
             Story s = story(w);
-            if (due.pays() && card != null) {
+            if (due.pays()) {
                 new CustomerStory(s, w, a, store.load(customer), card).completeCheckout(session, w.now());
             } else {
                 new CustomerStory(s, w, a, null, null).expireCheckout(session, w.now());
