@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The tie rule: the order of several versions of one object within the same second.
@@ -133,14 +135,10 @@ public final class VersionOrder {
         for (int i = 0; i < parentOrdered.size(); i++) {
             parentRank.put(parentOrdered.get(i).key(), i);
         }
-        List<Candidate> known = ordered.stream().filter(c -> c.eventType() != null && parentRank.containsKey(c.key()))
-                .sorted(Comparator.comparingInt(c -> parentRank.get(c.key()))).toList();
-        List<Candidate> result = new ArrayList<>(ordered.size());
-        int next = 0;
-        for (Candidate c : ordered) {
-            result.add(c.eventType() != null && parentRank.containsKey(c.key()) ? known.get(next++) : c);
-        }
-        return result;
+        Predicate<Candidate> known = c -> c.eventType() != null && parentRank.containsKey(c.key());
+        Iterator<Candidate> inParentOrder = ordered.stream().filter(known)
+                .sorted(Comparator.comparingInt(c -> parentRank.get(c.key()))).iterator();
+        return ordered.stream().map(c -> known.test(c) ? inParentOrder.next() : c).toList();
     }
 
     /**

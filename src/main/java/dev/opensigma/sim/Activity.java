@@ -126,7 +126,7 @@ final class Activity {
             if (stored == null || stored.deleted() || !"open".equals(stored.facet(SESSION_STATUS))) {
                 continue;
             }
-            Account a = store.accounts().all().stream().filter(x -> x.id().equals(due.account())).findFirst().orElseThrow();
+            Account a = store.accounts().get(due.account());
             Obj session = store.load(stored);
             StoredObject customer = data.byId.get(session.node.path("customer").asText(""));
             Obj card = customer == null || customer.deleted() ? null : firstChild(a, customer.id, "payment_methods");

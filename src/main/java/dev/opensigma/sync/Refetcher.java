@@ -9,8 +9,6 @@ import dev.opensigma.stripe.api.ApiResponse;
 import dev.opensigma.stripe.api.Param;
 import dev.opensigma.stripe.api.StripeApi;
 import dev.opensigma.stripe.api.StripeApiException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,8 +44,6 @@ public final class Refetcher {
 
     /** After this many failed attempts a request stays in the table, for people to look at, and is no longer tried. */
     public static final int MAX_ATTEMPTS = 5;
-
-    private static final int PAGE_SIZE = 100;
 
     /**
      * What one pass did: objects and lists filed, objects (or parents) Stripe no longer has (or has
@@ -147,42 +143,23 @@ public final class Refetcher {
     }
 
     /**
-     * Lists a parent's child list in full, page by page, filing each page's entries as children of
-     * the parent. {@code path} may carry the list's own filter ({@code /v1/subscription_items?subscription=sub_1}).
+     * Lists a parent's child list in full, filing each page's entries as children of the parent.
+     * {@code path} may carry the list's own filter ({@code /v1/subscription_items?subscription=sub_1}).
      */
     private void fileList(Request r, String path, String account) throws StripeApiException, InterruptedException {
         int query = path.indexOf('?');
-        List<Param> filter = new ArrayList<>();
-        if (query >= 0) {
-            for (String pair : path.substring(query + 1).split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    filter.add(Param.of(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)));
-                }
-            }
-        }
-        String listPath = query >= 0 ? path.substring(0, query) : path;
-        String after = null;
-        boolean more = true;
-        while (more) {
-            List<Param> params = new ArrayList<>(filter);
-            params.add(Param.of("limit", PAGE_SIZE));
-            if (after != null) {
-                params.add(Param.of("starting_after", after));
-            }
-            ApiResponse page = api.get(listPath, params, account);
+        List<Param> filter = query < 0 ? List.of() : Param.fromQuery(path.substring(query + 1));
+        api.pageThrough(query < 0 ? path : path.substring(0, query), filter, account, page -> {
             List<Observation> entries = new ArrayList<>();
             for (JsonNode entry : page.body().path("data")) {
                 entries.add(Observation.childSnapshot(entry, page.answeredAt(), account, api.settings().apiVersion(),
                         r.objectType(), r.id(), Source.REFETCH));
-                after = entry.path("id").asText();
             }
             if (!entries.isEmpty()) {
                 applier.applyAll(entries);
             }
-            more = page.body().path("has_more").asBoolean(false) && !entries.isEmpty();
-        }
+            return true;
+        });
     }
 
     private List<Request> waiting(int limit) throws SQLException {
