@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ApplyTimings {
 
     /** The steps of {@link BatchWriter}, in order. */
-    public enum Step { PREPARE, LOCK, EVENTS, PLACE, VERSIONS, CURRENT, COMMIT }
+    public enum Step { PREPARE, LOCK, EVENTS, PLACE, VERSIONS, CURRENT, REMOVALS, COMMIT }
 
     private static final LongAdder[] NANOS = new LongAdder[Step.values().length];
     private static final LongAdder BATCHES = new LongAdder();

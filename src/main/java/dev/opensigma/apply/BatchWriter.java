@@ -70,6 +70,19 @@ final class BatchWriter {
                 where v.object_type = t.object_type and v.id = t.id and v.second = t.second
                 offset 0) as v""";
 
+    /** The newest version of each object (after removals recorded earlier were dropped again). */
+    static final String NEWEST_VERSIONS = """
+            select t.object_type, t.id, v.version_id, v.data::text
+            from unnest(?::text[], ?::text[]) as t(object_type, id)
+            cross join lateral (
+                select v.version_id, v.data from object_versions v
+                where v.object_type = t.object_type and v.id = t.id
+                order by v.second desc, v.seq desc, v.version_id desc
+                limit 1) as v""";
+
+    /** Removals of children that no longer hold ({@link RemovedChildren}), by primary key. */
+    private static final String DROP_VERSIONS = "delete from object_versions where version_id = any(?::bigint[])";
+
     /** One row by primary key (a rare path: a late version landing in a second that has others). */
     static final String RESEQUENCE_VERSION = "update object_versions set seq = ? where version_id = ?";
 
@@ -213,12 +226,76 @@ final class BatchWriter {
             long[] versionIds = insertVersions(c, filed, placement.seqs(), rows);
             t = ApplyTimings.record(ApplyTimings.Step.VERSIONS, t);
             refreshCurrent(c, filed, versionIds, placement.stored(), rows);
-            ApplyTimings.record(ApplyTimings.Step.CURRENT, t);
+            t = ApplyTimings.record(ApplyTimings.Step.CURRENT, t);
+            Set<Long> newVersionIds = new HashSet<>(versionIds.length * 2);
+            for (long id : versionIds) {
+                newVersionIds.add(id);
+            }
+            RemovedChildren.Changes removals = RemovedChildren.find(c, filed, newVersionIds);
+            if (!removals.isEmpty()) {
+                fileRemovals(c, removals, rows);
+            }
+            ApplyTimings.record(ApplyTimings.Step.REMOVALS, t);
         }
         if (!refetches.isEmpty()) {
             requestRefetches(c, refetches);
         }
         return List.of(outcomes);
+    }
+
+    /**
+     * Files the removals {@link RemovedChildren} found, and takes back those that no longer hold:
+     * a second round of the steps above, for the children concerned.
+     */
+    private void fileRemovals(Connection c, RemovedChildren.Changes changes, Map<Observation, Prepared.Row> rows)
+            throws SQLException {
+        List<String> keys = new ArrayList<>();
+        changes.added().forEach(o -> keys.add(o.objectType() + ":" + o.objectId()));
+        changes.droppedChildren().forEach(child -> keys.add(child[0] + ":" + child[1]));
+        lock(c, keys);
+        if (!changes.dropped().isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(DROP_VERSIONS)) {
+                s.setArray(1, c.createArrayOf("int8", changes.dropped().toArray()));
+                s.executeUpdate();
+            }
+        }
+        List<Observation> added = changes.added();
+        long[] versionIds = new long[0];
+        List<StoredVersion> candidates = new ArrayList<>();
+        if (!added.isEmpty()) {
+            long generation = tables.generation();
+            added.forEach(o -> rows.put(o, Prepared.row(o, tables, generation)));
+            Placement placement = placeInTime(c, added);
+            versionIds = insertVersions(c, added, placement.seqs(), rows);
+            candidates.addAll(placement.stored());
+        }
+        if (!changes.droppedChildren().isEmpty()) {
+            // The refresh statement takes each candidate version once.
+            Set<Long> seen = new HashSet<>();
+            candidates.forEach(v -> seen.add(v.versionId()));
+            for (long id : versionIds) {
+                seen.add(id);
+            }
+            newestVersions(c, changes.droppedChildren()).stream().filter(v -> seen.add(v.versionId()))
+                    .forEach(candidates::add);
+        }
+        refreshCurrent(c, added, versionIds, candidates, rows);
+    }
+
+    /** The newest version of each of these objects (type and id). */
+    private List<StoredVersion> newestVersions(Connection c, List<String[]> objects) throws SQLException {
+        String[] types = objects.stream().map(o -> o[0]).toArray(String[]::new);
+        String[] ids = objects.stream().map(o -> o[1]).toArray(String[]::new);
+        List<StoredVersion> newest = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(NEWEST_VERSIONS)) {
+            bindArrays(c, s, "text", types, "text", ids);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    newest.add(new StoredVersion(rs.getString(1), rs.getString(2), rs.getLong(3), parse(rs.getString(4))));
+                }
+            }
+        }
+        return newest;
     }
 
     /** Serializes writers on the objects (and embedded children) the batch touches. */
@@ -232,6 +309,11 @@ final class BatchWriter {
                 childrenOf.get(i).forEach(child -> keys.add(child.objectType() + ":" + child.objectId()));
             }
         }
+        lock(c, keys);
+    }
+
+    /** Takes the objects' locks ("type:id"), in one order for every writer. */
+    private static void lock(Connection c, List<String> keys) throws SQLException {
         if (keys.isEmpty()) {
             return;
         }
@@ -291,10 +373,6 @@ final class BatchWriter {
     }
 
     /**
-     * Gives each new version its position within its second. Where a second of an object already
-     * holds versions, the whole second is ordered again and the stored ones re-sequenced.
-     */
-    /**
      * Where the new versions go: {@code seqs} by position in the list; {@code stored} the versions
      * already stored in the seconds they land in (re-ordered, one of them may become the newest).
      */
@@ -304,6 +382,10 @@ final class BatchWriter {
     private record StoredVersion(String objectType, String id, long versionId, JsonNode data) {
     }
 
+    /**
+     * Gives each new version its position within its second. Where a second of an object already
+     * holds versions, the whole second is ordered again and the stored ones re-sequenced.
+     */
     private Placement placeInTime(Connection c, List<Observation> versions) throws SQLException {
         record Slot(String objectType, String id, long second) {
         }
@@ -498,7 +580,9 @@ final class BatchWriter {
             cs.search().add(row.search());
         }
         for (StoredVersion v : stored) {
-            Candidates cs = byType.get(v.objectType());
+            Candidates cs = byType.computeIfAbsent(v.objectType(),
+                    t -> new Candidates(new TreeSet<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            cs.ids().add(v.id());
             cs.versionIds().add(v.versionId());
             cs.typed().add(TypedValues.json(v.data(), tables.columnTypes(v.objectType())));
             cs.search().add(SearchText.of(v.data()));
@@ -555,7 +639,7 @@ final class BatchWriter {
     }
 
     /** Binds arrays in order: pairs of (PostgreSQL element type, Java array). */
-    private static void bindArrays(Connection c, PreparedStatement s, Object... typeAndValues) throws SQLException {
+    static void bindArrays(Connection c, PreparedStatement s, Object... typeAndValues) throws SQLException {
         for (int i = 0; i < typeAndValues.length; i += 2) {
             Array array = c.createArrayOf((String) typeAndValues[i], (Object[]) typeAndValues[i + 1]);
             s.setArray(i / 2 + 1, array);

@@ -41,7 +41,8 @@ record Prepared(Observation observation, List<Row> rows) {
         return new Prepared(o, rows);
     }
 
-    private static Row row(Observation o, ObjectTables tables, long generation) {
+    /** One version's values, worked out for the columns its table has at {@code generation}. */
+    static Row row(Observation o, ObjectTables tables, long generation) {
         return new Row(o, o.objectJson(), TypedValues.json(o.object(), tables.columnTypes(o.objectType())),
                 SearchText.of(o.object()), generation);
     }

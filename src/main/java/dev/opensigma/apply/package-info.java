@@ -3,7 +3,8 @@
  * the backfill) hands {@link dev.opensigma.apply.Observation}s to the {@link dev.opensigma.apply.Applier},
  * which group-commits them: each batch is one transaction that archives the events, files each
  * object version at its place in Stripe's time order, and refreshes the current state and its
- * search row.
+ * search row; a child that its parent's complete list no longer holds is deleted there
+ * ({@link dev.opensigma.apply.RemovedChildren}).
  * Applying the same observation twice changes nothing; the arrival order does not matter.
  */
 package dev.opensigma.apply;

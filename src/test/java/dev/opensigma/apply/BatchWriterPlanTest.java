@@ -60,6 +60,18 @@ class BatchWriterPlanTest {
     }
 
     @Test
+    void findingRemovedChildrenReadsAParentsVersionsAndAChildsRemovalsByIndex() throws SQLException {
+        assertThat(genericPlan(RemovedChildren.PARENT_VERSIONS_AROUND,
+                "array['subscription'], array['sub_1'], array['items'], array[1760000000]::bigint[]"))
+                .contains("Index Scan").doesNotContain("Seq Scan on object_versions");
+        assertThat(genericPlan(RemovedChildren.RECORDED_REMOVALS,
+                "array['subscription_item'], array['si_1'], array['subscription'], array['sub_1']"))
+                .contains("Index Scan").doesNotContain("Seq Scan on object_versions");
+        assertThat(genericPlan(BatchWriter.NEWEST_VERSIONS, "array['subscription_item'], array['si_1']"))
+                .contains("Index Scan Backward using object_versions_object_idx").doesNotContain("Seq Scan on object_versions");
+    }
+
+    @Test
     void theBatchTransactionUsesGenericPlansFromItsFirstStatement() throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);

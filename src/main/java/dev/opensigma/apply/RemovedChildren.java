@@ -1,0 +1,315 @@
+package dev.opensigma.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opensigma.stripe.InvalidEventException;
+import dev.opensigma.stripe.Json;
+import dev.opensigma.stripe.StripeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Children that left their parent's list. Stripe sends no event when an item is taken off a
+ * subscription or a line off a draft invoice: the parent's next version simply no longer lists
+ * it. Without this, the child's table would keep it as current forever.
+ *
+ * <p>The rule, a function of the parent's versions alone (so every arrival order gives the same
+ * history): in the parent's version order, when a version whose list is complete
+ * ({@code has_more: false}) lacks an entry that the version just before it listed, that entry was
+ * removed by that version. It gets a version of its own there: deleted, with the parent's event
+ * and time, and for data what Stripe answers for a deleted object ({@code id}, {@code object},
+ * {@code deleted: true}), since no one saw its state at that moment.
+ *
+ * <p>After the batch's versions are filed, the rule is worked out again around each second in
+ * which a parent got a new version: that second's versions of the parent, the one before and the
+ * one after. A version filed late between two others can move a removal to itself (the removal
+ * then recorded at the later one is dropped again); versions elsewhere keep their pairs, and so
+ * their removals.
+ *
+ * <p>Not covered: entries beyond the 10 a list embeds (only the embedded ones are compared), and
+ * lists fetched on their own (the child list endpoints), which carry no parent version to pair.
+ */
+final class RemovedChildren {
+
+    /** A list whose entries exist only while listed. */
+    private record ChildList(String field, String childType) {
+    }
+
+    /** Parent object type → its list. Other lists either never lose entries or are not embedded. */
+    private static final Map<String, ChildList> LISTS = Map.of(
+            "invoice", new ChildList("lines", "line_item"),
+            "subscription", new ChildList("items", "subscription_item"),
+            "credit_note", new ChildList("lines", "credit_note_line_item"));
+
+    /**
+     * For each parent and second: the parent's versions in that second, the one before it and the
+     * one after it, each with its list's entry ids (null without a list) and whether it is complete.
+     */
+    static final String PARENT_VERSIONS_AROUND = """
+            select w.parent_type, w.parent_id, w.second, v.edge, v.version_id, v.second, v.seq, v.valid_from,
+                   v.event_id, v.source, v.account, v.api_version,
+                   coalesce(v.list -> 'has_more' = 'false'::jsonb, false),
+                   case when jsonb_typeof(v.list -> 'data') = 'array'
+                        then jsonb_path_query_array(v.list, '$.data[*].id')::text end
+            from unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) as w(parent_type, parent_id, field, second)
+            cross join lateral (
+                (select 'before' as edge, v.version_id, v.second, v.seq, v.valid_from, v.event_id, v.source, v.account,
+                        v.api_version, v.data -> w.field as list
+                 from object_versions v
+                 where v.object_type = w.parent_type and v.id = w.parent_id and v.second < w.second
+                 order by v.second desc, v.seq desc, v.version_id desc
+                 limit 1)
+                union all
+                (select 'in', v.version_id, v.second, v.seq, v.valid_from, v.event_id, v.source, v.account,
+                        v.api_version, v.data -> w.field
+                 from object_versions v
+                 where v.object_type = w.parent_type and v.id = w.parent_id and v.second = w.second)
+                union all
+                (select 'after', v.version_id, v.second, v.seq, v.valid_from, v.event_id, v.source, v.account,
+                        v.api_version, v.data -> w.field
+                 from object_versions v
+                 where v.object_type = w.parent_type and v.id = w.parent_id and v.second > w.second
+                 order by v.second, v.seq, v.version_id
+                 limit 1)) as v""";
+
+    /** The removals already recorded for these children of these parents. */
+    static final String RECORDED_REMOVALS = """
+            select t.object_type, t.id, t.parent_type, t.parent_id, v.version_id, v.event_id, v.valid_from
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as t(object_type, id, parent_type, parent_id)
+            cross join lateral (
+                select v.version_id, v.event_id, v.valid_from from object_versions v
+                where v.object_type = t.object_type and v.id = t.id and v.deleted
+                  and v.parent_type = t.parent_type and v.parent_id = t.parent_id
+                offset 0) as v""";
+
+    private static final String EVENTS = "select id, raw from events where id = any(?::text[])";
+
+    /** A removal at a parent version. */
+    private record Removal(String childType, String childId, String parentType, String parentId, String at) {
+    }
+
+    /** One version of a parent, with its list. */
+    private record ParentVersion(String parentType, String parentId, String edge, long versionId, long second, int seq,
+                                 Instant validFrom, String eventId, String source, String account, String apiVersion,
+                                 boolean complete, List<String> ids) {
+
+        /** What names this version among the parent's: its event, or for a snapshot its moment. */
+        String at() {
+            return eventId != null ? "event:" + eventId : "snapshot:" + ChronoUnit.MICROS.between(Instant.EPOCH, validFrom);
+        }
+    }
+
+    /**
+     * What the rule asks of the store after a batch: children's removals to file ({@code added},
+     * as observations) and removals recorded before that no longer hold ({@code dropped}: version
+     * ids, and the children they belong to).
+     */
+    record Changes(List<Observation> added, List<Long> dropped, List<String[]> droppedChildren) {
+        boolean isEmpty() {
+            return added.isEmpty() && dropped.isEmpty();
+        }
+    }
+
+    private RemovedChildren() {
+    }
+
+    /**
+     * Works the rule out around the parents' versions just filed. {@code filed} are the batch's
+     * new versions (already in the database) and {@code newVersionIds} their version ids.
+     */
+    static Changes find(Connection c, List<Observation> filed, Set<Long> newVersionIds) throws SQLException {
+        record Touched(String type, String id, String field, long second) {
+        }
+        Set<Touched> touched = new LinkedHashSet<>();
+        Map<String, StripeEvent> batchEvents = new HashMap<>();
+        for (Observation o : filed) {
+            ChildList list = LISTS.get(o.objectType());
+            if (list != null && !o.isChild()) {
+                touched.add(new Touched(o.objectType(), o.objectId(), list.field(), o.second()));
+                if (o.event() != null) {
+                    batchEvents.put(o.eventId(), o.event());
+                }
+            }
+        }
+        if (touched.isEmpty()) {
+            return new Changes(List.of(), List.of(), List.of());
+        }
+        int n = touched.size();
+        String[] types = new String[n], ids = new String[n], fields = new String[n];
+        Long[] seconds = new Long[n];
+        int k = 0;
+        for (Touched t : touched) {
+            types[k] = t.type();
+            ids[k] = t.id();
+            fields[k] = t.field();
+            seconds[k++] = t.second();
+        }
+        // Each window in the parent's version order; a window's versions after its first have their
+        // predecessor in it, so their removals are decided here.
+        Map<String, List<ParentVersion>> windows = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement(PARENT_VERSIONS_AROUND)) {
+            BatchWriter.bindArrays(c, s, "text", types, "text", ids, "text", fields, "int8", seconds);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String window = rs.getString(1) + ":" + rs.getString(2) + "@" + rs.getLong(3);
+                    windows.computeIfAbsent(window, w -> new ArrayList<>()).add(new ParentVersion(
+                            rs.getString(1), rs.getString(2), rs.getString(4), rs.getLong(5), rs.getLong(6),
+                            rs.getInt(7), rs.getTimestamp(8).toInstant(), rs.getString(9), rs.getString(10),
+                            rs.getString(11), rs.getString(12), rs.getBoolean(13), ids(rs.getString(14))));
+                }
+            }
+        }
+        Map<Removal, ParentVersion> wanted = new LinkedHashMap<>();
+        Map<String, ParentVersion> decided = new HashMap<>(); // at() of the versions whose removals are decided here
+        Set<List<String>> listed = new LinkedHashSet<>(); // (child type, child id, parent type, parent id)
+        boolean storedVersionDecided = false;
+        for (List<ParentVersion> window : windows.values()) {
+            window.sort(Comparator.comparingLong(ParentVersion::second).thenComparingInt(ParentVersion::seq)
+                    .thenComparingLong(ParentVersion::versionId));
+            String childType = LISTS.get(window.getFirst().parentType()).childType();
+            for (int i = 0; i < window.size(); i++) {
+                ParentVersion v = window.get(i);
+                if (v.ids() != null) {
+                    v.ids().forEach(id -> listed.add(List.of(childType, id, v.parentType(), v.parentId())));
+                }
+                if (v.edge().equals("before")) {
+                    continue;
+                }
+                decided.put(v.parentType() + ":" + v.parentId() + "|" + v.at(), v);
+                storedVersionDecided |= !newVersionIds.contains(v.versionId());
+                ParentVersion previous = i == 0 ? null : window.get(i - 1);
+                if (previous == null || previous.ids() == null || v.ids() == null || !v.complete()) {
+                    continue;
+                }
+                Set<String> still = new HashSet<>(v.ids());
+                for (String id : previous.ids()) {
+                    if (!still.contains(id)) {
+                        wanted.put(new Removal(childType, id, v.parentType(), v.parentId(), v.at()), v);
+                    }
+                }
+            }
+        }
+        // Removals recorded at the decided versions (only a version filed before this batch can have any).
+        Map<Removal, Long> recorded = new LinkedHashMap<>();
+        if (storedVersionDecided && !listed.isEmpty()) {
+            recorded = recorded(c, listed, decided);
+        }
+        List<Observation> added = new ArrayList<>();
+        Set<String> missingEvents = new HashSet<>();
+        wanted.forEach((removal, at) -> {
+            if (at.eventId() != null && !batchEvents.containsKey(at.eventId())) {
+                missingEvents.add(at.eventId());
+            }
+        });
+        batchEvents.putAll(events(c, missingEvents));
+        for (Map.Entry<Removal, ParentVersion> w : wanted.entrySet()) {
+            if (!recorded.containsKey(w.getKey())) {
+                added.add(removal(w.getKey(), w.getValue(), batchEvents));
+            }
+        }
+        List<Long> dropped = new ArrayList<>();
+        List<String[]> droppedChildren = new ArrayList<>();
+        recorded.forEach((removal, versionId) -> {
+            if (!wanted.containsKey(removal)) {
+                dropped.add(versionId);
+                droppedChildren.add(new String[] {removal.childType(), removal.childId()});
+            }
+        });
+        return new Changes(added, dropped, droppedChildren);
+    }
+
+    /** The removals recorded at the decided versions, for the children any of their lists held. */
+    private static Map<Removal, Long> recorded(Connection c, Set<List<String>> listed, Map<String, ParentVersion> decided)
+            throws SQLException {
+        int n = listed.size();
+        String[] types = new String[n], ids = new String[n], parentTypes = new String[n], parentIds = new String[n];
+        int k = 0;
+        for (List<String> child : listed) {
+            types[k] = child.get(0);
+            ids[k] = child.get(1);
+            parentTypes[k] = child.get(2);
+            parentIds[k++] = child.get(3);
+        }
+        Map<Removal, Long> recorded = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement(RECORDED_REMOVALS)) {
+            BatchWriter.bindArrays(c, s, "text", types, "text", ids, "text", parentTypes, "text", parentIds);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Instant validFrom = rs.getTimestamp(7).toInstant();
+                    String at = rs.getString(6) != null ? "event:" + rs.getString(6)
+                            : "snapshot:" + ChronoUnit.MICROS.between(Instant.EPOCH, validFrom);
+                    if (decided.containsKey(rs.getString(3) + ":" + rs.getString(4) + "|" + at)) {
+                        recorded.put(new Removal(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), at),
+                                rs.getLong(5));
+                    }
+                }
+            }
+        }
+        return recorded;
+    }
+
+    private static Map<String, StripeEvent> events(Connection c, Set<String> ids) throws SQLException {
+        Map<String, StripeEvent> events = new HashMap<>();
+        if (ids.isEmpty()) {
+            return events;
+        }
+        try (PreparedStatement s = c.prepareStatement(EVENTS)) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        events.put(rs.getString(1), StripeEvent.parse(rs.getString(2)));
+                    } catch (InvalidEventException e) {
+                        throw new IllegalStateException("Stored event " + rs.getString(1) + " no longer reads: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    /** The child's version at the parent version that no longer lists it. */
+    private static Observation removal(Removal r, ParentVersion at, Map<String, StripeEvent> events) {
+        ObjectNode stub = Json.MAPPER.createObjectNode().put("id", r.childId()).put("object", r.childType()).put("deleted", true);
+        StripeEvent event = at.eventId() == null ? null : events.get(at.eventId());
+        if (at.eventId() != null && event == null) {
+            throw new IllegalStateException("Event " + at.eventId() + " of " + r.parentType() + " " + r.parentId()
+                    + " has a version but is not stored");
+        }
+        return new Observation(Source.valueOf(at.source().toUpperCase(Locale.ROOT)), event, stub, r.childType(),
+                r.childId(), at.account(), at.validFrom(), true, r.parentType(), r.parentId(), at.apiVersion());
+    }
+
+    private static List<String> ids(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode id : Json.MAPPER.readTree(json)) {
+                if (id.isTextual()) {
+                    ids.add(id.asText());
+                }
+            }
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

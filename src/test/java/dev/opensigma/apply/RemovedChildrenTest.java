@@ -1,0 +1,176 @@
+package dev.opensigma.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opensigma.store.Database;
+import dev.opensigma.stripe.Json;
+import dev.opensigma.support.Applying;
+import dev.opensigma.support.Events;
+import dev.opensigma.support.TestDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stripe sends no event when an item leaves a subscription or a line leaves a draft invoice; the
+ * parent's next version just lists it no longer. The child must then be deleted, at that version,
+ * whatever order the parent's versions arrive in.
+ */
+class RemovedChildrenTest {
+
+    private static final long T0 = 1_760_100_000L;
+
+    private static Database db;
+    private static Applying applying;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabase.fresh();
+        applying = new Applying(db, 2, 50);
+    }
+
+    @AfterAll
+    static void stop() {
+        applying.close();
+        db.close();
+    }
+
+    /**
+     * A subscription's life: created with items a and b; c added; b taken off (in the same second,
+     * ordered by previous_attributes); then a taken off.
+     */
+    private static List<String> subscriptionLife(String n) {
+        return List.of(
+                subscription("evt_" + n + "_1", "customer.subscription.created", T0, n, null, "a", "b"),
+                subscription("evt_" + n + "_2", "customer.subscription.updated", T0 + 10, n, null, "a", "b", "c"),
+                subscription("evt_" + n + "_3", "customer.subscription.updated", T0 + 10, n,
+                        "{\"items\":" + items(n, false, "a", "b", "c") + "}", "a", "c"),
+                subscription("evt_" + n + "_4", "customer.subscription.updated", T0 + 30, n, null, "c"));
+    }
+
+    private static String subscription(String eventId, String type, long created, String n, String previous,
+                                       String... items) {
+        String object = """
+                {"id":"sub_rm_%s","object":"subscription","status":"active","metadata":{},"items":%s}"""
+                .formatted(n, items(n, false, items));
+        return Events.event(eventId, type, created, object, previous);
+    }
+
+    private static String items(String n, boolean hasMore, String... items) {
+        String data = java.util.Arrays.stream(items).map(item -> """
+                {"id":"si_%s_%s","object":"subscription_item","quantity":1,"subscription":"sub_rm_%s"}"""
+                .formatted(item, n, n)).collect(Collectors.joining(","));
+        return """
+                {"object":"list","data":[%s],"has_more":%s,"url":"/v1/subscription_items?subscription=sub_rm_%s"}"""
+                .formatted(data, hasMore, n);
+    }
+
+    @Test
+    void anItemThatTheNextVersionNoLongerListsIsDeletedAtThatVersion() throws Exception {
+        for (String event : subscriptionLife("inorder")) {
+            applying.apply(event);
+        }
+
+        assertThat(TestDatabase.rows(db, "select id, deleted::text, event_id from subscription_items"
+                + " where parent_id = 'sub_rm_inorder' order by id"))
+                .containsExactly(List.of("si_a_inorder", "true", "evt_inorder_4"),
+                        List.of("si_b_inorder", "true", "evt_inorder_3"),
+                        List.of("si_c_inorder", "false", "evt_inorder_4"));
+        // No one saw the removed item's state then: its data is what Stripe answers for a deleted object.
+        assertThat(TestDatabase.rows(db, "select data::text from subscription_items where id = 'si_b_inorder'"))
+                .containsExactly(List.of("{\"id\": \"si_b_inorder\", \"object\": \"subscription_item\", \"deleted\": true}"));
+        assertThat(TestDatabase.rows(db, "select version::text, event_id, deleted::text, source, extract(epoch from valid_from)::bigint::text"
+                + " from history where object_type = 'subscription_item' and id = 'si_b_inorder' order by version"))
+                .as("the history view hides a child's unchanged copies (V10): created, then removed")
+                .containsExactly(
+                        List.of("1", "evt_inorder_1", "false", "import", Long.toString(T0)),
+                        List.of("2", "evt_inorder_3", "true", "import", Long.toString(T0 + 10)));
+        assertThat(TestDatabase.rows(db, "select deleted::text from search_documents where id = 'si_b_inorder'"))
+                .containsExactly(List.of("true"));
+        assertThat(TestDatabase.rows(db, "select count(*)::text from subscriptions_as_of(to_timestamp(" + (T0 + 5)
+                + ")) s, jsonb_array_elements(s.items -> 'data') i where s.id = 'sub_rm_inorder'"))
+                .containsExactly(List.of("2"));
+    }
+
+    @Test
+    void everyArrivalOrderGivesTheSameRemovals() throws Exception {
+        List<String> reference = null;
+        Random random = new Random(7);
+        for (int trial = 0; trial < 16; trial++) {
+            String n = "perm" + trial;
+            List<String> arrival = new ArrayList<>(subscriptionLife(n));
+            if (trial == 1) {
+                // b's removal is first recorded at the last version, then moves back when the version between arrives.
+                arrival = List.of(arrival.get(0), arrival.get(3), arrival.get(1), arrival.get(2));
+            } else if (trial > 0) {
+                Collections.shuffle(arrival, random);
+                arrival.add(random.nextInt(arrival.size()), arrival.get(random.nextInt(arrival.size())));
+            }
+            if (trial % 2 == 0) {
+                applying.apply(arrival); // together: several land in one batch
+            } else {
+                for (String event : arrival) {
+                    applying.apply(event); // one commit each
+                }
+            }
+            List<String> history = TestDatabase.rows(db, """
+                    select object_type, id, version::text, event_id, deleted::text, data::text from history
+                    where (object_type, id) in (select object_type, id from object_versions
+                                                where parent_id = 'sub_rm_%s' or id = 'sub_rm_%s')
+                    order by object_type, id, version""".formatted(n, n)).stream()
+                    .map(row -> String.join(" | ", row).replace(n, "N")).toList();
+            List<String> current = TestDatabase.rows(db,
+                    "select id, deleted::text, event_id from subscription_items where parent_id = 'sub_rm_" + n
+                            + "' order by id").stream().map(row -> String.join(" | ", row).replace(n, "N")).toList();
+            assertThat(current).as("trial %d, arrival %s", trial, arrival.stream().map(e -> e.substring(7, e.indexOf('"', 7))).toList())
+                    .containsExactly("si_a_N | true | evt_N_4", "si_b_N | true | evt_N_3", "si_c_N | false | evt_N_4");
+            assertThat(TestDatabase.rows(db, "select id, count(*)::text from object_versions where parent_id = 'sub_rm_"
+                    + n + "' and deleted group by id order by id").stream().map(row -> row.get(1)).toList())
+                    .as("one removal each, in trial %d", trial).containsExactly("1", "1");
+            if (reference == null) {
+                reference = history;
+            }
+            assertThat(history).as("history in trial %d", trial).isEqualTo(reference);
+        }
+    }
+
+    @Test
+    void aListThatSaysItHasMoreRemovesNothing() throws Exception {
+        applying.apply(subscription("evt_more_1", "customer.subscription.created", T0, "more", null, "a", "b"));
+        String partial = """
+                {"id":"sub_rm_more","object":"subscription","status":"active","metadata":{},"items":%s}"""
+                .formatted(items("more", true, "a"));
+        applying.apply(Events.event("evt_more_2", "customer.subscription.updated", T0 + 5, partial, null));
+
+        assertThat(TestDatabase.rows(db, "select id, deleted::text from subscription_items where parent_id = 'sub_rm_more' order by id"))
+                .containsExactly(List.of("si_a_more", "false"), List.of("si_b_more", "false"));
+    }
+
+    @Test
+    void aSnapshotOfTheParentRemovesLinesTooWithoutAnEvent() throws Exception {
+        String invoice = """
+                {"id":"in_rm","object":"invoice","status":"draft","metadata":{},"lines":{"object":"list","data":[
+                {"id":"il_rm_1","object":"line_item","amount":100,"invoice":"in_rm"},
+                {"id":"il_rm_2","object":"line_item","amount":200,"invoice":"in_rm"}],
+                "has_more":false,"url":"/v1/invoices/in_rm/lines"}}""";
+        applying.apply(Events.event("evt_rm_invoice", "invoice.created", T0, invoice, null));
+        JsonNode fetched = Json.MAPPER.readTree(invoice);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) fetched.path("lines").path("data")).remove(1);
+        Instant observedAt = Instant.ofEpochSecond(T0 + 60, 250_000_000);
+        applying.apply(Observation.snapshot(fetched, observedAt, null, null));
+
+        assertThat(TestDatabase.rows(db, "select id, deleted::text, coalesce(event_id, '-') from invoice_line_items"
+                + " where parent_id = 'in_rm' order by id"))
+                .containsExactly(List.of("il_rm_1", "false", "-"), List.of("il_rm_2", "true", "-"));
+        assertThat(TestDatabase.rows(db, "select source, valid_from = to_timestamp(" + (T0 + 60) + ".25)"
+                + " from object_versions where id = 'il_rm_2' and deleted"))
+                .containsExactly(List.of("backfill", "t"));
+    }
+}
