@@ -141,6 +141,31 @@ public final class Backfill {
                 until, marks, ranges);
     }
 
+    /**
+     * Applies the account's events from where they are needed: every event Stripe still keeps
+     * when the feed was never read (it covers the mark, and brings the last 30 days' deletions,
+     * which no list shows); else from the older of the mark and the stored cursor. Deletions
+     * made between an earlier read and this run's mark are in the feed only: a second backfill
+     * with no poller running in between lists every live object again, but not the deleted ones.
+     */
+    private EventFeed.Read replayFrom(BackfillStore.Mark mark)
+            throws SQLException, StripeApiException, InterruptedException, FeedExpiredException {
+        Optional<FeedPosition> cursor = cursors.read(mark.account());
+        if (cursor.isEmpty() || mark.eventId() == null) {
+            return feed.readAll(mark.account());
+        }
+        FeedPosition marked = new FeedPosition(mark.eventId(), mark.eventCreated());
+        FeedPosition from = cursor.get().created().isBefore(marked.created()) ? cursor.get() : marked;
+        if (from == cursor.get() && from.created().isBefore(Instant.now().minus(EventFeed.RETENTION))) {
+            // Stripe no longer keeps the events since the cursor: take the 30 days it keeps, and say what may be missing.
+            log.warn("The stored event cursor{} ({}) is older than Stripe's {}-day event retention: deletions made before"
+                    + " the last 30 days cannot be seen in the feed, and stay live here", mark.account().isEmpty() ? ""
+                    : " of " + mark.account(), from.created(), EventFeed.RETENTION.toDays());
+            return feed.readAll(mark.account());
+        }
+        return feed.readAfter(mark.account(), from);
+    }
+
     /** One range per account, list and variant, of objects created since the run began. */
     private List<Range> tailRanges(BackfillStore.Run run, List<ListableType> types) throws SQLException {
         long from = run.until().getEpochSecond(); // the run's last second again: what was created in it after its lists
@@ -177,11 +202,7 @@ public final class Backfill {
                 continue;
             }
             try {
-                // Never read before: take every event Stripe still keeps (it covers the mark, and
-                // brings the last 30 days' deletions, which no list shows). Else from the mark.
-                boolean firstRead = cursors.read(mark.account()).isEmpty();
-                EventFeed.Read read = firstRead || mark.eventId() == null ? feed.readAll(mark.account())
-                        : feed.readAfter(mark.account(), new FeedPosition(mark.eventId(), mark.eventCreated()));
+                EventFeed.Read read = replayFrom(mark);
                 if (read.newest() != null) {
                     cursors.advance(mark.account(), read.newest());
                 }

@@ -206,11 +206,18 @@ final class CustomerStory {
             boolean lastPeriod = w.nextPeriod(start, interval) > w.now();
             boolean forcedManyLines = !manyLines && s.chance(0.03);
             int extraLines = forcedManyLines ? 11 + s.random.nextInt(15) : 0;
+            // Now and then the customer drops the add-on at a renewal: Stripe deletes the item and
+            // sends no event of its own; the subscription's next version just lists it no longer.
+            Obj dropped = items.size() > 1 && s.chance(0.2) ? items.removeLast() : null;
             Obj renewal = invoice(sub, items, start, start, end, "subscription_cycle", false, extraLines);
             boolean endTrial = trialing;
             trialing = false;
             boolean wasPastDue = pastDueNow;
             s.change(sub, start, "customer.subscription.updated", n -> {
+                if (dropped != null) {
+                    sub.unembed(dropped);
+                    s.delete(dropped, start, null);
+                }
                 for (Obj item : items) {
                     s.change(item, start, null, in -> in.put("current_period_start", start).put("current_period_end", end));
                 }

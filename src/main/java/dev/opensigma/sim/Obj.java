@@ -48,6 +48,11 @@ final class Obj {
         }
     }
 
+    /** Takes a child off the inline list (a subscription item removed). */
+    void unembed(Obj child) {
+        embedded.remove(child);
+    }
+
     List<Obj> embedded() {
         return embedded;
     }

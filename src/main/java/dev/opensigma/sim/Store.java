@@ -94,6 +94,9 @@ final class Store {
             if (children != null) {
                 List<Obj> kids = new ArrayList<>();
                 for (StoredObject c : children.all()) {
+                    if (c.deleted()) {
+                        continue; // a removed subscription item: no longer in its parent's list
+                    }
                     Obj child = new Obj(c.account, c.type, c.id, c.parentId, c.created, parse(c.bytes()), List.of());
                     child.stored = c;
                     kids.add(child);

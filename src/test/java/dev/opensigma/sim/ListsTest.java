@@ -276,6 +276,23 @@ class ListsTest {
     }
 
     @Test
+    void aRemovedSubscriptionItemLeavesItsSubscriptionsListsAndRetrievesAsMissing() {
+        SimObject removed = truth.stream().filter(o -> o.type().equals("subscription_item") && o.deleted()
+                && o.account().equals(sim.platformAccountId())).findFirst().orElseThrow();
+
+        JsonNode subscription = stripe.get("/v1/subscriptions/" + removed.parentId()).json();
+        List<String> listed = stripe.all("/v1/subscription_items?subscription=" + removed.parentId(), null).stream()
+                .map(o -> o.path("id").asText()).toList();
+        StripeHttp.Answer retrieved = stripe.get("/v1/subscription_items/" + removed.id());
+
+        assertThat(subscription.path("items").path("has_more").asBoolean()).isFalse();
+        assertThat(iterable(subscription.path("items").path("data"))).isNotEmpty()
+                .noneMatch(item -> item.path("id").asText().equals(removed.id()));
+        assertThat(listed).isNotEmpty().doesNotContain(removed.id());
+        assertThat(retrieved.status()).isEqualTo(404);
+    }
+
+    @Test
     void checkoutSessionsAndCustomersEmbedNothing() {
         JsonNode session = stripe.get("/v1/checkout/sessions?limit=1").json().path("data").get(0);
         JsonNode customer = stripe.get("/v1/customers?limit=1").json().path("data").get(0);
