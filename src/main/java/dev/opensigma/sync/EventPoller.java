@@ -83,8 +83,10 @@ public final class EventPoller implements AutoCloseable {
             listed += unannounced.runOnce(account);
         }
         Refetcher.Pass refetched = refetcher.runOnce(REFETCHES_PER_PASS);
+        // Live traffic asks for a fetch or two on most polls (a new Checkout Session's line items):
+        // routine, so a debug line. The Refetcher warns of each failure itself.
         if (refetched.fetched() + refetched.gone() + refetched.failed() > 0) {
-            log.info("Fetched {} object(s) and child list(s) that events left uncertain or incomplete ({} gone, {} failed)",
+            log.debug("Fetched {} object(s) and child list(s) that events left uncertain or incomplete ({} gone, {} failed)",
                     refetched.fetched(), refetched.gone(), refetched.failed());
         }
         return new Pass(events, applied, duplicates, refetched.fetched(), listed);
