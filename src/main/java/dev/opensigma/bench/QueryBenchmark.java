@@ -224,6 +224,18 @@ public final class QueryBenchmark {
                     having count(*) > 2
                     order by lines desc, i.id;
                     """),
+            new Query("Items taken off subscriptions, one quarter", "Items taken off subscriptions", """
+                    select s.parent_id as subscription, s.id as item, s.valid_from as removed_at,
+                           last.data -> 'price' ->> 'id' as price, (last.data ->> 'quantity')::int as quantity
+                    from subscription_items as s
+                    cross join lateral (
+                        select h.data from history as h
+                        where h.object_type = 'subscription_item' and h.id = s.id and not h.deleted
+                        order by h.version desc
+                        limit 1) as last
+                    where s.deleted and s.valid_from >= '2026-04-01' and s.valid_from < '2026-07-01'
+                    order by removed_at, item;
+                    """),
             new Query("Refunds per charge", "Refunds per charge", """
                     select r.charge, ch.amount, count(*) as refunds, sum(r.amount) as refunded,
                            sum(r.amount) = ch.amount as fully_refunded

@@ -160,6 +160,11 @@ final class RecipeDataset {
         ObjectNode more = sub5.deepCopy();
         ((ObjectNode) more.get("items").get("data").get(0)).put("quantity", 4);
         emit("customer.subscription.updated", "2026-03-15 10:00", more, null);
+        // The pro add-on taken off: Stripe sends no event about the item, only the subscription's list without it.
+        ObjectNode fewer = more.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) fewer.get("items").get("data")).remove(1);
+        ((ObjectNode) fewer.get("items")).put("total_count", 1);
+        emit("customer.subscription.updated", "2026-04-20 10:00", fewer, null);
     }
 
     private void charges() {

@@ -52,8 +52,8 @@ class RecipesTest {
                 row("2026-02-01", "13000"),   // sub_1 2 x 10.00 + sub_5 (10.00 + 100.00)
                 row("2026-03-01", "24000"),   // + sub_2 10.00 (active since 02-15) + sub_3 100.00
                 row("2026-04-01", "27000"),   // sub_2 past due still counts; sub_4 gone; sub_5 basic x 4
-                row("2026-05-01", "25000"),   // sub_1 canceled
-                row("2026-06-01", "15000"));  // sub_3 canceled a second before
+                row("2026-05-01", "15000"),   // sub_1 canceled; sub_5's pro item taken off on 04-20
+                row("2026-06-01", "5000"));   // sub_3 canceled a second before
         expect("Charges by status and month",
                 row("2026-03-01", "failed", "usd", "1", "1000"),
                 row("2026-03-01", "succeeded", "usd", "2", "13000"),
@@ -109,6 +109,8 @@ class RecipesTest {
         expect("Invoices with more than two lines",
                 row("in_4", "cus_cy", "paid", "4"),
                 row("in_2", "cus_ada", "paid", "3"));
+        expect("Items taken off subscriptions",
+                row("sub_5", "si_5b", "2026-04-20 10:00:00+00", "price_pro", "1"));
         expect("Refunds per charge",
                 row("ch_2", "11000", "2", "5000", "f"),
                 row("ch_9", "500", "1", "500", "t"));
