@@ -183,7 +183,16 @@ public final class AccountGenerator {
                 ObjectNode more = sub.deepCopy();
                 ObjectNode item = (ObjectNode) more.get("items").get("data").get(0);
                 long old = item.get("quantity").asLong();
-                item.put("quantity", old + 1 + random.nextInt(4));
+                int step = 1 + random.nextInt(4);
+                ArrayNode data = (ArrayNode) more.get("items").get("data");
+                if (data.size() == 2 && old == 2) {
+                    // The add-on taken off instead (Stripe sends no event about the item). Decided by
+                    // values already drawn, so the rest of the account stays as it was.
+                    data.remove(1);
+                    ((ObjectNode) more.get("items")).put("total_count", 1);
+                } else {
+                    item.put("quantity", old + step);
+                }
                 emit("customer.subscription.updated", more, null, when); // no previous_attributes for items
                 sub = more;
                 t = when;

@@ -397,6 +397,9 @@ final class Api {
             if ("customer".equals(type)) {
                 return ("{\"id\":\"" + id + "\",\"object\":\"customer\",\"deleted\":true}").getBytes(StandardCharsets.UTF_8);
             }
+            if ("payment_method".equals(type)) {
+                return o.json(); // detached (kept off every list), but Stripe still returns it, customer null
+            }
             throw ApiError.missing(type, id, null);
         }
         return o.json();

@@ -320,6 +320,12 @@ class ListsTest {
         assertThat(stripe.all("/v1/products", null)).noneMatch(c -> c.path("id").asText().equals(product.id()));
         assertThat(stripe.get("/v1/customers/" + customer.id() + "/payment_methods").status()).isEqualTo(404);
 
+        SimObject detached = truth.stream().filter(o -> o.type().equals("payment_method") && o.deleted()
+                && o.account().equals(sim.platformAccountId())).findFirst().orElseThrow();
+        StripeHttp.Answer paymentMethod = stripe.get("/v1/payment_methods/" + detached.id());
+        assertThat(paymentMethod.status()).as("a detached payment method lives on").isEqualTo(200);
+        assertThat(paymentMethod.json().path("customer").isNull()).isTrue();
+
         SimObject charge = live(sim.platformAccountId(), "charge").getFirst();
         StripeHttp.Answer retrieved = stripe.get("/v1/charges/" + charge.id());
         assertThat(retrieved.status()).isEqualTo(200);
