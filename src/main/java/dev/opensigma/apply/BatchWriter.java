@@ -227,11 +227,7 @@ final class BatchWriter {
             t = ApplyTimings.record(ApplyTimings.Step.VERSIONS, t);
             refreshCurrent(c, filed, versionIds, placement.stored(), rows);
             t = ApplyTimings.record(ApplyTimings.Step.CURRENT, t);
-            Set<Long> newVersionIds = new HashSet<>(versionIds.length * 2);
-            for (long id : versionIds) {
-                newVersionIds.add(id);
-            }
-            RemovedChildren.Changes removals = RemovedChildren.find(c, filed, newVersionIds);
+            RemovedChildren.Changes removals = RemovedChildren.find(c, filed, versionIds);
             if (!removals.isEmpty()) {
                 fileRemovals(c, removals, rows);
             }
@@ -251,11 +247,11 @@ final class BatchWriter {
             throws SQLException {
         List<String> keys = new ArrayList<>();
         changes.added().forEach(o -> keys.add(o.objectType() + ":" + o.objectId()));
-        changes.droppedChildren().forEach(child -> keys.add(child[0] + ":" + child[1]));
+        changes.dropped().forEach(d -> keys.add(d.childType() + ":" + d.childId()));
         lock(c, keys);
         if (!changes.dropped().isEmpty()) {
             try (PreparedStatement s = c.prepareStatement(DROP_VERSIONS)) {
-                s.setArray(1, c.createArrayOf("int8", changes.dropped().toArray()));
+                s.setArray(1, c.createArrayOf("int8", changes.dropped().stream().map(RemovedChildren.Dropped::versionId).toArray()));
                 s.executeUpdate();
             }
         }
@@ -269,23 +265,23 @@ final class BatchWriter {
             versionIds = insertVersions(c, added, placement.seqs(), rows);
             candidates.addAll(placement.stored());
         }
-        if (!changes.droppedChildren().isEmpty()) {
+        if (!changes.dropped().isEmpty()) {
             // The refresh statement takes each candidate version once.
             Set<Long> seen = new HashSet<>();
             candidates.forEach(v -> seen.add(v.versionId()));
             for (long id : versionIds) {
                 seen.add(id);
             }
-            newestVersions(c, changes.droppedChildren()).stream().filter(v -> seen.add(v.versionId()))
+            newestVersions(c, changes.dropped()).stream().filter(v -> seen.add(v.versionId()))
                     .forEach(candidates::add);
         }
         refreshCurrent(c, added, versionIds, candidates, rows);
     }
 
-    /** The newest version of each of these objects (type and id). */
-    private List<StoredVersion> newestVersions(Connection c, List<String[]> objects) throws SQLException {
-        String[] types = objects.stream().map(o -> o[0]).toArray(String[]::new);
-        String[] ids = objects.stream().map(o -> o[1]).toArray(String[]::new);
+    /** The newest version of each child whose removal was dropped. */
+    private List<StoredVersion> newestVersions(Connection c, List<RemovedChildren.Dropped> children) throws SQLException {
+        String[] types = children.stream().map(RemovedChildren.Dropped::childType).toArray(String[]::new);
+        String[] ids = children.stream().map(RemovedChildren.Dropped::childId).toArray(String[]::new);
         List<StoredVersion> newest = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(NEWEST_VERSIONS)) {
             bindArrays(c, s, "text", types, "text", ids);

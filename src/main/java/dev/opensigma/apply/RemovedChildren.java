@@ -100,8 +100,17 @@ final class RemovedChildren {
 
     private static final String EVENTS = "select id, raw from events where id = any(?::text[])";
 
-    /** A removal at a parent version. */
+    /** A removal at a parent version ({@link #at}). */
     private record Removal(String childType, String childId, String parentType, String parentId, String at) {
+    }
+
+    /** A child as some list of its parent held it. */
+    private record Child(String type, String id, String parentType, String parentId) {
+    }
+
+    /** What names a version among its object's: its event, or for a snapshot its moment. */
+    private static String at(String eventId, Instant validFrom) {
+        return eventId != null ? "event:" + eventId : "snapshot:" + ChronoUnit.MICROS.between(Instant.EPOCH, validFrom);
     }
 
     /** One version of a parent, with its list. */
@@ -109,21 +118,28 @@ final class RemovedChildren {
                                  Instant validFrom, String eventId, String source, String account, String apiVersion,
                                  boolean complete, List<String> ids) {
 
-        /** What names this version among the parent's: its event, or for a snapshot its moment. */
         String at() {
-            return eventId != null ? "event:" + eventId : "snapshot:" + ChronoUnit.MICROS.between(Instant.EPOCH, validFrom);
+            return RemovedChildren.at(eventId, validFrom);
+        }
+
+        /** The key of this version in the versions whose removals are decided. */
+        String key() {
+            return parentType + ":" + parentId + "|" + at();
         }
     }
 
     /**
      * What the rule asks of the store after a batch: children's removals to file ({@code added},
-     * as observations) and removals recorded before that no longer hold ({@code dropped}: version
-     * ids, and the children they belong to).
+     * as observations) and removals recorded before that no longer hold ({@code dropped}).
      */
-    record Changes(List<Observation> added, List<Long> dropped, List<String[]> droppedChildren) {
+    record Changes(List<Observation> added, List<Dropped> dropped) {
         boolean isEmpty() {
             return added.isEmpty() && dropped.isEmpty();
         }
+    }
+
+    /** A recorded removal to take back: its version, and the child it belongs to. */
+    record Dropped(long versionId, String childType, String childId) {
     }
 
     private RemovedChildren() {
@@ -131,9 +147,9 @@ final class RemovedChildren {
 
     /**
      * Works the rule out around the parents' versions just filed. {@code filed} are the batch's
-     * new versions (already in the database) and {@code newVersionIds} their version ids.
+     * new versions (already in the database) and {@code versionIds} their version ids.
      */
-    static Changes find(Connection c, List<Observation> filed, Set<Long> newVersionIds) throws SQLException {
+    static Changes find(Connection c, List<Observation> filed, long[] versionIds) throws SQLException {
         record Touched(String type, String id, String field, long second) {
         }
         Set<Touched> touched = new LinkedHashSet<>();
@@ -148,7 +164,11 @@ final class RemovedChildren {
             }
         }
         if (touched.isEmpty()) {
-            return new Changes(List.of(), List.of(), List.of());
+            return new Changes(List.of(), List.of());
+        }
+        Set<Long> newVersionIds = new HashSet<>(versionIds.length * 2);
+        for (long id : versionIds) {
+            newVersionIds.add(id);
         }
         int n = touched.size();
         String[] types = new String[n], ids = new String[n], fields = new String[n];
@@ -177,7 +197,7 @@ final class RemovedChildren {
         }
         Map<Removal, ParentVersion> wanted = new LinkedHashMap<>();
         Map<String, ParentVersion> decided = new HashMap<>(); // at() of the versions whose removals are decided here
-        Set<List<String>> listed = new LinkedHashSet<>(); // (child type, child id, parent type, parent id)
+        Set<Child> listed = new LinkedHashSet<>();
         boolean storedVersionDecided = false;
         for (List<ParentVersion> window : windows.values()) {
             window.sort(Comparator.comparingLong(ParentVersion::second).thenComparingInt(ParentVersion::seq)
@@ -186,12 +206,12 @@ final class RemovedChildren {
             for (int i = 0; i < window.size(); i++) {
                 ParentVersion v = window.get(i);
                 if (v.ids() != null) {
-                    v.ids().forEach(id -> listed.add(List.of(childType, id, v.parentType(), v.parentId())));
+                    v.ids().forEach(id -> listed.add(new Child(childType, id, v.parentType(), v.parentId())));
                 }
                 if (v.edge().equals("before")) {
                     continue;
                 }
-                decided.put(v.parentType() + ":" + v.parentId() + "|" + v.at(), v);
+                decided.put(v.key(), v);
                 storedVersionDecided |= !newVersionIds.contains(v.versionId());
                 ParentVersion previous = i == 0 ? null : window.get(i - 1);
                 if (previous == null || previous.ids() == null || v.ids() == null || !v.complete()) {
@@ -223,37 +243,33 @@ final class RemovedChildren {
                 added.add(removal(w.getKey(), w.getValue(), batchEvents));
             }
         }
-        List<Long> dropped = new ArrayList<>();
-        List<String[]> droppedChildren = new ArrayList<>();
+        List<Dropped> dropped = new ArrayList<>();
         recorded.forEach((removal, versionId) -> {
             if (!wanted.containsKey(removal)) {
-                dropped.add(versionId);
-                droppedChildren.add(new String[] {removal.childType(), removal.childId()});
+                dropped.add(new Dropped(versionId, removal.childType(), removal.childId()));
             }
         });
-        return new Changes(added, dropped, droppedChildren);
+        return new Changes(added, dropped);
     }
 
     /** The removals recorded at the decided versions, for the children any of their lists held. */
-    private static Map<Removal, Long> recorded(Connection c, Set<List<String>> listed, Map<String, ParentVersion> decided)
+    private static Map<Removal, Long> recorded(Connection c, Set<Child> listed, Map<String, ParentVersion> decided)
             throws SQLException {
         int n = listed.size();
         String[] types = new String[n], ids = new String[n], parentTypes = new String[n], parentIds = new String[n];
         int k = 0;
-        for (List<String> child : listed) {
-            types[k] = child.get(0);
-            ids[k] = child.get(1);
-            parentTypes[k] = child.get(2);
-            parentIds[k++] = child.get(3);
+        for (Child child : listed) {
+            types[k] = child.type();
+            ids[k] = child.id();
+            parentTypes[k] = child.parentType();
+            parentIds[k++] = child.parentId();
         }
         Map<Removal, Long> recorded = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(RECORDED_REMOVALS)) {
             BatchWriter.bindArrays(c, s, "text", types, "text", ids, "text", parentTypes, "text", parentIds);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    Instant validFrom = rs.getTimestamp(7).toInstant();
-                    String at = rs.getString(6) != null ? "event:" + rs.getString(6)
-                            : "snapshot:" + ChronoUnit.MICROS.between(Instant.EPOCH, validFrom);
+                    String at = at(rs.getString(6), rs.getTimestamp(7).toInstant());
                     if (decided.containsKey(rs.getString(3) + ":" + rs.getString(4) + "|" + at)) {
                         recorded.put(new Removal(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), at),
                                 rs.getLong(5));

@@ -149,21 +149,21 @@ public final class Backfill {
      * with no poller running in between lists every live object again, but not the deleted ones.
      */
     private EventFeed.Read replayFrom(BackfillStore.Mark mark)
-            throws SQLException, StripeApiException, InterruptedException, FeedExpiredException {
+            throws SQLException, StripeApiException, InterruptedException {
         Optional<FeedPosition> cursor = cursors.read(mark.account());
         if (cursor.isEmpty() || mark.eventId() == null) {
             return feed.readAll(mark.account());
         }
         FeedPosition marked = new FeedPosition(mark.eventId(), mark.eventCreated());
         FeedPosition from = cursor.get().created().isBefore(marked.created()) ? cursor.get() : marked;
-        if (from == cursor.get() && from.created().isBefore(Instant.now().minus(EventFeed.RETENTION))) {
-            // Stripe no longer keeps the events since the cursor: take the 30 days it keeps, and say what may be missing.
-            log.warn("The stored event cursor{} ({}) is older than Stripe's {}-day event retention: deletions made before"
-                    + " the last 30 days cannot be seen in the feed, and stay live here", mark.account().isEmpty() ? ""
-                    : " of " + mark.account(), from.created(), EventFeed.RETENTION.toDays());
+        try {
+            return feed.readAfter(mark.account(), from);
+        } catch (FeedExpiredException e) {
+            // Stripe no longer keeps the events since then: take the 30 days it keeps, and say what may be missing.
+            log.warn("{} Reading the {} days Stripe keeps instead: deletions made before them cannot be seen in the"
+                    + " feed, and stay live here.", e.getMessage(), EventFeed.RETENTION.toDays());
             return feed.readAll(mark.account());
         }
-        return feed.readAfter(mark.account(), from);
     }
 
     /** One range per account, list and variant, of objects created since the run began. */
@@ -210,7 +210,7 @@ public final class Backfill {
                 replayed += read.events();
                 log.info("Replayed {} event(s) created during the backfill{}", read.events(),
                         mark.account().isEmpty() ? "" : " of " + mark.account());
-            } catch (StripeApiException | FeedExpiredException e) {
+            } catch (StripeApiException e) {
                 errors.add("Could not replay the events created during the backfill"
                         + (mark.account().isEmpty() ? "" : " of " + mark.account()) + ": " + e.getMessage());
             }
