@@ -32,7 +32,8 @@ import java.util.Set;
  * <p>The rule, a function of the parent's versions alone (so every arrival order gives the same
  * history): in the parent's version order, when a version whose list is complete
  * ({@code has_more: false}) lacks an entry that the version just before it listed, that entry was
- * removed by that version. It gets a version of its own there: deleted, with the parent's event
+ * removed by that version. A deleted parent (a draft invoice deleted) lists nothing: every entry
+ * its version before listed goes with it. The entry gets a version of its own there: deleted, with the parent's event
  * and time, and for data what Stripe answers for a deleted object ({@code id}, {@code object},
  * {@code deleted: true}), since no one saw its state at that moment.
  *
@@ -59,30 +60,32 @@ final class RemovedChildren {
 
     /**
      * For each parent and second: the parent's versions in that second, the one before it and the
-     * one after it, each with its list's entry ids (null without a list) and whether it is complete.
+     * one after it, each with its list's entry ids (null without a list; none for a deleted parent)
+     * and whether it is complete.
      */
     static final String PARENT_VERSIONS_AROUND = """
             select w.parent_type, w.parent_id, w.second, v.edge, v.version_id, v.second, v.seq, v.valid_from,
                    v.event_id, v.source, v.account, v.api_version,
-                   coalesce(v.list -> 'has_more' = 'false'::jsonb, false),
-                   case when jsonb_typeof(v.list -> 'data') = 'array'
+                   v.deleted or coalesce(v.list -> 'has_more' = 'false'::jsonb, false),
+                   case when v.deleted then '[]'
+                        when jsonb_typeof(v.list -> 'data') = 'array'
                         then jsonb_path_query_array(v.list, '$.data[*].id')::text end
             from unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) as w(parent_type, parent_id, field, second)
             cross join lateral (
                 (select 'before' as edge, v.version_id, v.second, v.seq, v.valid_from, v.event_id, v.source, v.account,
-                        v.api_version, v.data -> w.field as list
+                        v.api_version, v.deleted, v.data -> w.field as list
                  from object_versions v
                  where v.object_type = w.parent_type and v.id = w.parent_id and v.second < w.second
                  order by v.second desc, v.seq desc, v.version_id desc
                  limit 1)
                 union all
                 (select 'in', v.version_id, v.second, v.seq, v.valid_from, v.event_id, v.source, v.account,
-                        v.api_version, v.data -> w.field
+                        v.api_version, v.deleted, v.data -> w.field
                  from object_versions v
                  where v.object_type = w.parent_type and v.id = w.parent_id and v.second = w.second)
                 union all
                 (select 'after', v.version_id, v.second, v.seq, v.valid_from, v.event_id, v.source, v.account,
-                        v.api_version, v.data -> w.field
+                        v.api_version, v.deleted, v.data -> w.field
                  from object_versions v
                  where v.object_type = w.parent_type and v.id = w.parent_id and v.second > w.second
                  order by v.second, v.seq, v.version_id

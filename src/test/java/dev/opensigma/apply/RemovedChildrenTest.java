@@ -173,4 +173,33 @@ class RemovedChildrenTest {
                 + " from object_versions where id = 'il_rm_2' and deleted"))
                 .containsExactly(List.of("backfill", "t"));
     }
+
+    @Test
+    void aDeletedInvoiceTakesItsLinesWithItInEitherArrivalOrder() throws Exception {
+        for (String order : List.of("inorder", "reversed")) {
+            String invoice = """
+                    {"id":"in_del_%1$s","object":"invoice","status":"draft","metadata":{},"lines":{"object":"list","data":[
+                    {"id":"il_del_%1$s_1","object":"line_item","amount":100,"invoice":"in_del_%1$s"},
+                    {"id":"il_del_%1$s_2","object":"line_item","amount":200,"invoice":"in_del_%1$s"}],
+                    "has_more":false,"url":"/v1/invoices/in_del_%1$s/lines"}}""".formatted(order);
+            List<String> events = new ArrayList<>(List.of(
+                    Events.event("evt_del_" + order + "_1", "invoice.created", T0, invoice, null),
+                    Events.event("evt_del_" + order + "_2", "invoice.deleted", T0 + 90, invoice, null)));
+            if (order.equals("reversed")) {
+                Collections.reverse(events);
+            }
+            for (String event : events) {
+                applying.apply(event);
+            }
+
+            assertThat(TestDatabase.rows(db, "select id, deleted::text, event_id from invoice_line_items"
+                    + " where parent_id = 'in_del_" + order + "' order by id"))
+                    .as(order)
+                    .containsExactly(List.of("il_del_" + order + "_1", "true", "evt_del_" + order + "_2"),
+                            List.of("il_del_" + order + "_2", "true", "evt_del_" + order + "_2"));
+            assertThat(TestDatabase.rows(db, "select count(*)::text from invoice_line_items_as_of(to_timestamp("
+                    + (T0 + 30) + ")) where parent_id = 'in_del_" + order + "'"))
+                    .as("before the deletion, %s", order).containsExactly(List.of("2"));
+        }
+    }
 }
