@@ -46,7 +46,8 @@ public final class Server implements AutoCloseable {
         DistributionSummary batchSizes = DistributionSummary.builder("opensigma.apply.batch.size")
                 .description("Events per committed transaction").register(registry);
         Applier applier = new Applier(database.dataSource(), settings.writers(), settings.maxBatch(), 10_000,
-                outcomes -> recordBatch(registry, batchSizes, outcomes)).start(ObjectTypes.WELL_KNOWN);
+                outcomes -> recordBatch(registry, batchSizes, outcomes), settings.apiVersion().orElse(null))
+                .start(ObjectTypes.WELL_KNOWN);
         IngestMetrics metrics = new IngestMetrics(registry);
         Optional<SignatureVerifier> signatures = settings.webhookSecrets().isEmpty() ? Optional.empty()
                 : Optional.of(new SignatureVerifier(settings.webhookSecrets(), ServerSettings.SIGNATURE_TOLERANCE_SECONDS));

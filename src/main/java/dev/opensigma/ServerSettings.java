@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param directToken    bearer token for /direct; the endpoint is off without one
  * @param writers        apply threads committing batches in parallel
  * @param maxBatch       most events in one commit
+ * @param apiVersion     with a Stripe API key, the version objects are fetched in: an event rendered in
+ *                       another one asks for its object to be fetched again (empty without a key)
  */
 public record ServerSettings(
         String host,
@@ -20,7 +22,8 @@ public record ServerSettings(
         long maxBodyBytes,
         int writers,
         int maxBatch,
-        Duration commitTimeout) {
+        Duration commitTimeout,
+        Optional<String> apiVersion) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final long SIGNATURE_TOLERANCE_SECONDS = 300;

@@ -59,8 +59,18 @@ public final class Applier implements AutoCloseable {
      * @param onCommit  told the outcomes of every committed batch (for metrics)
      */
     public Applier(DataSource dataSource, int writers, int maxBatch, int queueCapacity, Consumer<List<Outcome>> onCommit) {
+        this(dataSource, writers, maxBatch, queueCapacity, onCommit, null);
+    }
+
+    /**
+     * The same, for a process that fetches objects again from the Stripe API ({@code
+     * dev.opensigma.sync.Refetcher}): an event rendered in another API version than {@code
+     * pinnedApiVersion} asks for its object to be fetched again in that version.
+     */
+    public Applier(DataSource dataSource, int writers, int maxBatch, int queueCapacity, Consumer<List<Outcome>> onCommit,
+                   String pinnedApiVersion) {
         this.tables = new ObjectTables(dataSource);
-        this.writer = new BatchWriter(dataSource, tables);
+        this.writer = new BatchWriter(dataSource, tables, pinnedApiVersion);
         this.maxBatch = maxBatch;
         this.onCommit = onCommit;
         int capacity = Math.max(1, (queueCapacity + writers - 1) / writers);

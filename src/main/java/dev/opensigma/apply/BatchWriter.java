@@ -128,10 +128,13 @@ final class BatchWriter {
 
     private final DataSource dataSource;
     private final ObjectTables tables;
+    /** The API version the current state is to be rendered in; null when nothing fetches objects again. */
+    private final String pinnedApiVersion;
 
-    BatchWriter(DataSource dataSource, ObjectTables tables) {
+    BatchWriter(DataSource dataSource, ObjectTables tables, String pinnedApiVersion) {
         this.dataSource = dataSource;
         this.tables = tables;
+        this.pinnedApiVersion = pinnedApiVersion;
     }
 
     /**
@@ -217,6 +220,7 @@ final class BatchWriter {
             }
             if (outcomes[i] == Outcome.APPLIED) {
                 refetches.addAll(RefetchRequest.childListsOf(o));
+                refetches.addAll(RefetchRequest.otherApiVersion(o, pinnedApiVersion));
             }
         }
         if (!filed.isEmpty()) {

@@ -27,6 +27,13 @@ record RefetchRequest(String objectType, String id, String account, String path,
     static final String MORE_IN_LIST = "list has more";
     /** A list the parent does not embed, whose entries no event announces. */
     static final String LIST_NOT_EMBEDDED = "list not embedded";
+    /**
+     * The event renders its object in another API version than the one OpenSigma pins: the
+     * account's default version for events read from {@code /v1/events}, an endpoint's own for
+     * webhooks. Fetched again, the current state is rendered like every backfilled object, so a
+     * typed column means the same thing in every row (fields move between versions).
+     */
+    static final String OTHER_API_VERSION = "other API version";
 
     /**
      * Lists that Stripe does not embed in their parent unless asked to expand them, and whose
@@ -64,6 +71,19 @@ record RefetchRequest(String objectType, String id, String account, String path,
                     o.eventId(), notEmbedded));
         }
         return requests;
+    }
+
+    /**
+     * The object of a newly filed event rendered in another API version than {@code pinned}; none
+     * when {@code pinned} is null (nothing will fetch it), for snapshots, children and deletions
+     * (Stripe answers a deleted object with a stub at best).
+     */
+    static List<RefetchRequest> otherApiVersion(Observation o, String pinned) {
+        if (pinned == null || o.event() == null || o.isChild() || !o.hasVersion() || o.deleted()
+                || o.apiVersion() == null || o.apiVersion().equals(pinned)) {
+            return List.of();
+        }
+        return List.of(object(o.objectType(), o.objectId(), o.account(), null, OTHER_API_VERSION, o.eventId()));
     }
 
     String key() {

@@ -133,7 +133,8 @@ public final class IngestBenchmark {
 
     private Results measure(Database db, Loads loads) throws Exception {
         ServerSettings serverSettings = new ServerSettings("127.0.0.1", 0, List.of(SECRET), Optional.empty(),
-                ServerSettings.DEFAULT_MAX_BODY_BYTES, settings.writers(), settings.maxBatch(), Duration.ofSeconds(20));
+                ServerSettings.DEFAULT_MAX_BODY_BYTES, settings.writers(), settings.maxBatch(), Duration.ofSeconds(20),
+                Optional.empty());
         CpuMeter cpu = new CpuMeter(postmasterPid(db));
         try (Server server = Server.start(db, serverSettings);
              WebhookClient client = new WebhookClient(URI.create("http://127.0.0.1:" + server.port() + "/webhooks"), SECRET)) {

@@ -89,7 +89,8 @@ final class BackfillCommand implements Callable<Integer> {
             return 2;
         }
         try (Database db = database.openMigrated(Math.min(workers, 16) + 4);
-             Applier applier = new Applier(db.dataSource(), 2, 500, 10_000, outcomes -> { }).start(ObjectTypes.WELL_KNOWN)) {
+             Applier applier = new Applier(db.dataSource(), 2, 500, 10_000, outcomes -> { }, api.settings().apiVersion())
+                     .start(ObjectTypes.WELL_KNOWN)) {
             Backfill backfill = new Backfill(api, applier, db.dataSource());
             out.println("Backfilling from " + api.settings().baseUrl() + " with key " + api.settings().key()
                     + " (API version " + api.settings().apiVersion() + ")");

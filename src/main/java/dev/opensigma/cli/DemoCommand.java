@@ -95,7 +95,8 @@ final class DemoCommand implements Callable<Integer> {
             WebhookSetup.Outcome webhook = new WebhookSetup(api, db.dataSource())
                     .setUp("http://127.0.0.1:" + port + "/webhooks", false);
             ServerSettings settings = new ServerSettings("127.0.0.1", port, WebhookSetup.storedSecrets(db.dataSource()),
-                    Optional.empty(), ServerSettings.DEFAULT_MAX_BODY_BYTES, 2, 500, Duration.ofSeconds(20));
+                    Optional.empty(), ServerSettings.DEFAULT_MAX_BODY_BYTES, 2, 500, Duration.ofSeconds(20),
+                    Optional.of(api.settings().apiVersion()));
             try (Server server = Server.start(db, settings)) {
                 out.println("Simulator: " + simulator.baseUrl() + " (key " + DEMO_KEY + "), webhook endpoint "
                         + webhook.endpointId() + " -> http://127.0.0.1:" + server.port() + "/webhooks");

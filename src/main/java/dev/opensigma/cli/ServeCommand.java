@@ -92,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
         secrets.addAll(WebhookSetup.storedSecrets(db.dataSource()));
         ServerSettings settings = new ServerSettings(host, port, secrets,
                 Optional.ofNullable(System.getenv("OPENSIGMA_DIRECT_TOKEN")).filter(t -> !t.isBlank()),
-                maxBodyBytes, writers, maxBatch, Duration.ofSeconds(20));
+                maxBodyBytes, writers, maxBatch, Duration.ofSeconds(20), api.map(a -> a.settings().apiVersion()));
         Server server = Server.start(db, settings);
         openServer.set(server);
         if (api.isPresent()) {

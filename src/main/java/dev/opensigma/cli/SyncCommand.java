@@ -62,7 +62,8 @@ final class SyncCommand implements Callable<Integer> {
         accounts.addAll(connected);
         ApiSync.Settings settings = new ApiSync.Settings(accounts, Duration.ofSeconds(intervalSeconds), false, 64);
         try (Database db = database.openMigrated(8);
-             Applier applier = new Applier(db.dataSource(), Applier.DEFAULT_WRITERS, 500, 10_000, outcomes -> { }).start(ObjectTypes.WELL_KNOWN)) {
+             Applier applier = new Applier(db.dataSource(), Applier.DEFAULT_WRITERS, 500, 10_000, outcomes -> { },
+                     api.settings().apiVersion()).start(ObjectTypes.WELL_KNOWN)) {
             EventPoller poller = ApiSync.poller(db.dataSource(), applier, api, settings, new Backfill(api, applier, db.dataSource()));
             EventPoller.Pass first = poller.pollOnce();
             out.printf("Read %,d event(s) from %s: %,d new, %,d already stored.%n", first.events(),

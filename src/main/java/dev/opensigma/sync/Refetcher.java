@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches what the apply path asked for (table {@code refetches}): the objects of thin events,
- * which carry no state, and those whose newest state a same-second tie left uncertain; and the
+ * which carry no state, those whose newest state a same-second tie left uncertain, and those
+ * whose event rendered them in another API version than the pinned one; and the
  * child lists that an event carried only in part (an invoice's lines past the tenth) or not at all
  * (a Checkout Session's line items). Each object is filed as a snapshot observed when Stripe
  * answered, which is newer than the events that asked for it, so the object's current state
@@ -52,8 +53,14 @@ public final class Refetcher {
     public record Pass(int fetched, int gone, int failed) {
     }
 
+    /** The apply path's reason for an object rendered in another API version (apply.RefetchRequest). */
+    private static final String OTHER_API_VERSION = "other API version";
+
+    private static final String NEWEST_VERSION = """
+            select api_version, deleted from object_versions where object_type = ? and id = ?
+            order by second desc, seq desc, version_id desc limit 1""";
     private static final String WAITING = """
-            select object_type, id, account, child_list, path, requested_at, attempts from refetches
+            select object_type, id, account, child_list, path, requested_at, attempts, reason from refetches
             where attempts < ? and requested_at < now() - interval '2 seconds'
             order by requested_at limit ?""";
     private static final String DONE = """
@@ -64,7 +71,7 @@ public final class Refetcher {
             where object_type = ? and id = ? and account = ? and child_list = ? and requested_at = ?""";
 
     private record Request(String objectType, String id, String account, String childList, String path,
-                           Timestamp requestedAt, int attempts) {
+                           Timestamp requestedAt, int attempts, String reason) {
 
         boolean isList() {
             return !childList.isEmpty();
@@ -95,6 +102,14 @@ public final class Refetcher {
         for (Request r : waiting(limit)) {
             Optional<String> path = Optional.ofNullable(r.path())
                     .or(() -> paths.of(r.objectType(), r.id()).map(p -> r.isList() ? p + "/" + r.childList() : p));
+            if (OTHER_API_VERSION.equals(r.reason()) && (path.isEmpty() || currentInPinnedVersion(r))) {
+                // Nothing is uncertain about this object, only its rendering: either a newer version is
+                // already rendered in the pinned version (the events a backfill replays are mostly older
+                // than its snapshots), or it cannot be fetched alone and stays as the event had it.
+                log.debug("Not refetching {} in the pinned API version: no need, or no way", r.what());
+                done(r);
+                continue;
+            }
             if (path.isEmpty()) {
                 settle(r, MAX_ATTEMPTS, "OpenSigma knows no API path that returns one " + r.objectType()
                         + " by id; its state comes from the events and the backfill only.");
@@ -162,6 +177,17 @@ public final class Refetcher {
         });
     }
 
+    /** Whether the object's newest version (its current state) is rendered in the pinned version, or deleted. */
+    private boolean currentInPinnedVersion(Request r) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(NEWEST_VERSION)) {
+            s.setString(1, r.objectType());
+            s.setString(2, r.id());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && (rs.getBoolean(2) || api.settings().apiVersion().equals(rs.getString(1)));
+            }
+        }
+    }
+
     private List<Request> waiting(int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(WAITING)) {
             s.setInt(1, MAX_ATTEMPTS);
@@ -170,7 +196,7 @@ public final class Refetcher {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     requests.add(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getTimestamp(6), rs.getInt(7)));
+                            rs.getString(5), rs.getTimestamp(6), rs.getInt(7), rs.getString(8)));
                 }
             }
             return requests;

@@ -76,7 +76,7 @@ class DatabaseOutageTest {
         }
         db.migrate();
         server = Server.start(db, new ServerSettings("127.0.0.1", 0, List.of(SECRET), Optional.empty(),
-                ServerSettings.DEFAULT_MAX_BODY_BYTES, 2, 500, Duration.ofSeconds(10)));
+                ServerSettings.DEFAULT_MAX_BODY_BYTES, 2, 500, Duration.ofSeconds(10), Optional.empty()));
         traffic = WebhookTraffic.start(URI.create("http://127.0.0.1:" + server.port()), SECRET, 4, 20260729L);
 
         traffic.awaitAcks(150, Duration.ofSeconds(45), () -> "before the outage");

@@ -37,7 +37,7 @@ public final class RunningServer implements AutoCloseable {
     public static RunningServer start(Database db, List<String> secrets, Optional<String> directToken, long maxBody)
             throws Exception {
         ServerSettings settings = new ServerSettings("127.0.0.1", 0, secrets, directToken, maxBody, 2, 500,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), Optional.empty());
         return new RunningServer(db, Server.start(db, settings));
     }
 

@@ -119,7 +119,8 @@ class SyncTest {
         assertThat(new WebhookSetup(api, db.dataSource()).setUp("http://127.0.0.1:" + port + "/webhooks", false).action())
                 .isEqualTo("updated");
         try (Server server = Server.start(db, new ServerSettings("127.0.0.1", port, WebhookSetup.storedSecrets(db.dataSource()),
-                Optional.empty(), ServerSettings.DEFAULT_MAX_BODY_BYTES, 2, 500, Duration.ofSeconds(20)))) {
+                Optional.empty(), ServerSettings.DEFAULT_MAX_BODY_BYTES, 2, 500, Duration.ofSeconds(20),
+                Optional.of(api.settings().apiVersion())))) {
             new Backfill(api, server.applier(), db.dataSource())
                     .run(new dev.opensigma.backfill.BackfillRequest(List.of(), null, null, false, 8));
             for (int i = 0; i < 10; i++) {
@@ -192,6 +193,53 @@ class SyncTest {
             // Stripe answers a deleted customer with a stub: its stored last state stays (from customer.deleted).
             assertThat(TestDatabase.rows(db, "select deleted, jsonb_exists(data, 'email') from customers where id = ?", deletedId))
                     .containsExactly(List.of("t", "t"));
+        }
+    }
+
+    @Test
+    void anObjectThatAnEventRendersInAnotherApiVersionIsFetchedAgainInThePinnedOne() throws Exception {
+        StripeApi api = stripe.api();
+        String pinned = api.settings().apiVersion();
+        try (Applier applier = new Applier(db.dataSource(), 2, 500, 1_000, outcomes -> { }, pinned)
+                .start(dev.opensigma.stripe.ObjectTypes.WELL_KNOWN)) {
+            JsonNode customers = api.get("/v1/customers", List.of(Param.of("limit", 3)), null).body().path("data");
+            String oldId = customers.get(0).path("id").asText();
+            String sameId = customers.get(1).path("id").asText();
+            String snapshotId = customers.get(2).path("id").asText();
+            long created = Instant.now().minusSeconds(120).getEpochSecond();
+            // A backfill's snapshot, newer than the event about the same object it replays later.
+            applier.applyAll(List.of(Observation.snapshot(customers.get(2), Instant.now(), null, pinned)));
+            // An account whose default version is older: /v1/events renders its objects in that one.
+            applier.applyAll(List.of(
+                    event("evt_old_version", "customer.updated", created,
+                            ((ObjectNode) customers.get(0).deepCopy()).put("name", "As rendered in 2020"), null, "2020-08-27"),
+                    event("evt_pinned_version", "customer.updated", created,
+                            ((ObjectNode) customers.get(1).deepCopy()).put("name", "Pinned"), null, pinned),
+                    event("evt_old_replayed", "customer.updated", created, customers.get(2), null, "2020-08-27"),
+                    // A deletion is final whatever its rendering: nothing to fetch.
+                    event("evt_old_deleted", "customer.deleted", created,
+                            ((ObjectNode) customers.get(0).deepCopy()).put("id", "cus_goneInOldVersion"), null, "2020-08-27")));
+            String current = """
+                    select v.api_version, v.source from customers c join object_versions v on v.version_id = c.version_id
+                    where c.id = ?""";
+
+            assertThat(TestDatabase.rows(db, "select id, event_id from refetches where reason = 'other API version'"))
+                    .containsExactlyInAnyOrder(List.of(oldId, "evt_old_version"), List.of(snapshotId, "evt_old_replayed"));
+            assertThat(TestDatabase.rows(db, current, oldId)).containsExactly(List.of("2020-08-27", "webhook"));
+
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            poller(api, applier).pollOnce();
+
+            assertThat(TestDatabase.rows(db, current, oldId)).containsExactly(List.of(pinned, "refetch"));
+            assertThat(TestDatabase.rows(db, current, sameId)).containsExactly(List.of(pinned, "webhook"));
+            assertThat(stripe.differencesAmong(db, java.util.Set.of(oldId))).isEmpty();
+            assertThat(TestDatabase.count(db, "select count(*) from refetches where id in (?, ?)", oldId, snapshotId)).isZero();
+            assertThat(TestDatabase.rows(db, current, snapshotId)).as("already current in the pinned version: not fetched")
+                    .containsExactly(List.of(pinned, "backfill"));
+            assertThat(TestDatabase.rows(db, "select version::text, event_id, api_version from history where id = ? and version > 1"
+                    + " order by version", oldId))
+                    .as("the event's rendering stays in the history")
+                    .anySatisfy(row -> assertThat(row.subList(1, 3)).containsExactly("evt_old_version", "2020-08-27"));
         }
     }
 
@@ -418,8 +466,13 @@ class SyncTest {
 
     private static Observation event(String id, String type, long created, JsonNode object, String account)
             throws Exception {
+        return event(id, type, created, object, account, "2026-07-29.dahlia");
+    }
+
+    private static Observation event(String id, String type, long created, JsonNode object, String account,
+                                     String apiVersion) throws Exception {
         ObjectNode event = Json.MAPPER.createObjectNode().put("id", id).put("object", "event").put("type", type)
-                .put("created", created).put("api_version", "2026-07-29.dahlia").put("livemode", false);
+                .put("created", created).put("api_version", apiVersion).put("livemode", false);
         if (account != null) {
             event.put("account", account);
         }
