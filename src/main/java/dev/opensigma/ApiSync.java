@@ -3,6 +3,7 @@ package dev.opensigma;
 import dev.opensigma.apply.Applier;
 import dev.opensigma.backfill.Backfill;
 import dev.opensigma.backfill.BackfillRequest;
+import dev.opensigma.backfill.BackfilledLists;
 import dev.opensigma.backfill.ListableTypes;
 import dev.opensigma.stripe.api.StripeApi;
 import dev.opensigma.sync.EventCursors;
@@ -87,7 +88,8 @@ public final class ApiSync implements AutoCloseable {
                         throw new IllegalStateException("the reconciling backfill (run " + result.runId()
                                 + ") did not complete: " + String.join("; ", result.errors()));
                     }
-                }, new Refetcher(api, applier, dataSource, ListableTypes::retrievePath),
+                }, new Refetcher(api, applier, dataSource, ListableTypes::retrievePath,
+                        new BackfilledLists(dataSource)::readAfter),
                 new UnannouncedObjects(api, applier, dataSource, Clock.systemUTC()));
     }
 

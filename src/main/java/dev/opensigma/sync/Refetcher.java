@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,13 @@ public final class Refetcher {
         Optional<String> of(String objectType, String id);
     }
 
+    /** Whether a backfill read a parent's child list in full after a moment ({@code backfill.BackfilledLists}). */
+    @FunctionalInterface
+    public interface ListsRead {
+        boolean readAfter(String parentType, String parentId, String account, String field, Instant moment)
+                throws SQLException;
+    }
+
     /** After this many failed attempts a request stays in the table, for people to look at, and is no longer tried. */
     public static final int MAX_ATTEMPTS = 5;
 
@@ -60,9 +68,10 @@ public final class Refetcher {
             select api_version, deleted from object_versions where object_type = ? and id = ?
             order by second desc, seq desc, version_id desc limit 1""";
     private static final String WAITING = """
-            select object_type, id, account, child_list, path, requested_at, attempts, reason from refetches
-            where attempts < ? and requested_at < now() - interval '2 seconds'
-            order by requested_at limit ?""";
+            select r.object_type, r.id, r.account, r.child_list, r.path, r.requested_at, r.attempts, r.reason, e.created
+            from refetches r left join events e on e.id = r.event_id
+            where r.attempts < ? and r.requested_at < now() - interval '2 seconds'
+            order by r.requested_at limit ?""";
     private static final String DONE = """
             delete from refetches
             where object_type = ? and id = ? and account = ? and child_list = ? and requested_at = ?""";
@@ -71,7 +80,7 @@ public final class Refetcher {
             where object_type = ? and id = ? and account = ? and child_list = ? and requested_at = ?""";
 
     private record Request(String objectType, String id, String account, String childList, String path,
-                           Timestamp requestedAt, int attempts, String reason) {
+                           Timestamp requestedAt, int attempts, String reason, Timestamp eventCreated) {
 
         boolean isList() {
             return !childList.isEmpty();
@@ -86,12 +95,14 @@ public final class Refetcher {
     private final Applier applier;
     private final DataSource dataSource;
     private final Paths paths;
+    private final ListsRead backfilled;
 
-    public Refetcher(StripeApi api, Applier applier, DataSource dataSource, Paths paths) {
+    public Refetcher(StripeApi api, Applier applier, DataSource dataSource, Paths paths, ListsRead backfilled) {
         this.api = api;
         this.applier = applier;
         this.dataSource = dataSource;
         this.paths = paths;
+        this.backfilled = backfilled;
     }
 
     /** Works through up to {@code limit} waiting requests, oldest first. */
@@ -114,6 +125,14 @@ public final class Refetcher {
                 settle(r, MAX_ATTEMPTS, "OpenSigma knows no API path that returns one " + r.objectType()
                         + " by id; its state comes from the events and the backfill only.");
                 failed++;
+                continue;
+            }
+            if (r.isList() && r.eventCreated() != null && backfilled.readAfter(r.objectType(), r.id(), r.account(),
+                    r.childList(), r.eventCreated().toInstant())) {
+                // A backfill read the whole list after the event that asked (the events it replays ask
+                // for the lists it has just read): fetching it again would repeat that read.
+                log.debug("Not fetching {}: a backfill read it in full after the event", r.what());
+                done(r);
                 continue;
             }
             String account = r.account().isEmpty() ? null : r.account();
@@ -196,7 +215,7 @@ public final class Refetcher {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     requests.add(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getTimestamp(6), rs.getInt(7), rs.getString(8)));
+                            rs.getString(5), rs.getTimestamp(6), rs.getInt(7), rs.getString(8), rs.getTimestamp(9)));
                 }
             }
             return requests;

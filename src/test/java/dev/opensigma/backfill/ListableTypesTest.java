@@ -59,4 +59,14 @@ class ListableTypesTest {
         assertThat(new BackfillRequest(List.of(), null, null, true, 8).selection()).isNotEqualTo(a.selection());
         assertThatThrownBy(() -> new BackfillRequest(List.of(), null, "cus_1", false, 8)).hasMessageContaining("acct_");
     }
+
+    @Test
+    void aParentsFieldNamesTheChildListThatReadsItInFull() {
+        assertThat(BackfilledLists.listOf("invoice", "lines")).contains("invoice_line_items");
+        assertThat(BackfilledLists.listOf("subscription", "items")).contains("subscription_items");
+        assertThat(BackfilledLists.listOf("checkout.session", "line_items")).contains("checkout_session_line_items");
+        assertThat(BackfilledLists.listOf("quote", "line_items")).contains("quote_line_items");
+        assertThat(BackfilledLists.listOf("invoice", "line_items")).isEmpty();
+        assertThat(BackfilledLists.listOf("customer", "lines")).isEmpty();
+    }
 }

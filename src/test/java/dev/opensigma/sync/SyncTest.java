@@ -244,6 +244,29 @@ class SyncTest {
     }
 
     @Test
+    void listsThatABackfillReadAfterTheEventsAskingForThemAreNotFetchedAgain() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            new Backfill(api, applier, db.dataSource()).run(new dev.opensigma.backfill.BackfillRequest(List.of(), null,
+                    null, false, 8));
+            // The events the backfill replays (the whole feed, on a first backfill) ask for the lists.
+            assertThat(TestDatabase.count(db, "select count(*) from refetches where child_list <> ''"))
+                    .as("lists asked for by replayed events").isPositive();
+            int served = stripe.simulator().requests().size();
+
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            poller(api, applier).pollOnce();
+
+            assertThat(TestDatabase.count(db, "select count(*) from refetches where child_list <> ''")).isZero();
+            assertThat(stripe.simulator().requests().subList(served, stripe.simulator().requests().size()))
+                    .as("no list fetched again").noneMatch(r -> r.path().endsWith("/lines") || r.path().endsWith("/line_items"));
+            assertThat(TestDatabase.count(db, "select count(*) from object_versions where source = 'refetch' and parent_id is not null"))
+                    .isZero();
+            assertThat(stripe.differences(db)).isEmpty();
+        }
+    }
+
+    @Test
     void childListsThatEventsCarryInPartOrNotAtAllAreFetchedInFull() throws Exception {
         try (Applier applier = SimulatedStripe.applier(db)) {
             StripeApi api = stripe.api();
@@ -449,7 +472,8 @@ class SyncTest {
                     .containsExactly(List.of(account, "same-second tie"));
 
             Thread.sleep(2_100);
-            Refetcher.Pass pass = new Refetcher(api, applier, db.dataSource(), dev.opensigma.backfill.ListableTypes::retrievePath)
+            Refetcher.Pass pass = new Refetcher(api, applier, db.dataSource(), dev.opensigma.backfill.ListableTypes::retrievePath,
+                    new dev.opensigma.backfill.BackfilledLists(db.dataSource())::readAfter)
                     .runOnce(10);
 
             assertThat(pass.fetched()).isEqualTo(1);
