@@ -33,9 +33,9 @@ import java.util.Set;
  * history): in the parent's version order, when a version whose list is complete
  * ({@code has_more: false}) lacks an entry that the version just before it listed, that entry was
  * removed by that version. A deleted parent (a draft invoice deleted) lists nothing: every entry
- * its version before listed goes with it. The entry gets a version of its own there: deleted, with the parent's event
- * and time, and for data what Stripe answers for a deleted object ({@code id}, {@code object},
- * {@code deleted: true}), since no one saw its state at that moment.
+ * its version before listed goes with it. The entry gets a version of its own there: deleted,
+ * with the parent's event and time, and for data what Stripe answers for a deleted object
+ * ({@code id}, {@code object}, {@code deleted: true}), since no one saw its state at that moment.
  *
  * <p>After the batch's versions are filed, the rule is worked out again around each second in
  * which a parent got a new version: that second's versions of the parent, the one before and the
