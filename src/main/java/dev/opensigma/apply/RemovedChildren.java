@@ -173,21 +173,14 @@ final class RemovedChildren {
         for (long id : versionIds) {
             newVersionIds.add(id);
         }
-        int n = touched.size();
-        String[] types = new String[n], ids = new String[n], fields = new String[n];
-        Long[] seconds = new Long[n];
-        int k = 0;
-        for (Touched t : touched) {
-            types[k] = t.type();
-            ids[k] = t.id();
-            fields[k] = t.field();
-            seconds[k++] = t.second();
-        }
         // Each window in the parent's version order; a window's versions after its first have their
         // predecessor in it, so their removals are decided here.
         Map<String, List<ParentVersion>> windows = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(PARENT_VERSIONS_AROUND)) {
-            BatchWriter.bindArrays(c, s, "text", types, "text", ids, "text", fields, "int8", seconds);
+            BatchWriter.bindArrays(c, s, "text", touched.stream().map(Touched::type).toArray(String[]::new),
+                    "text", touched.stream().map(Touched::id).toArray(String[]::new),
+                    "text", touched.stream().map(Touched::field).toArray(String[]::new),
+                    "int8", touched.stream().map(Touched::second).toArray(Long[]::new));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String window = rs.getString(1) + ":" + rs.getString(2) + "@" + rs.getLong(3);
@@ -258,18 +251,12 @@ final class RemovedChildren {
     /** The removals recorded at the decided versions, for the children any of their lists held. */
     private static Map<Removal, Long> recorded(Connection c, Set<Child> listed, Map<String, ParentVersion> decided)
             throws SQLException {
-        int n = listed.size();
-        String[] types = new String[n], ids = new String[n], parentTypes = new String[n], parentIds = new String[n];
-        int k = 0;
-        for (Child child : listed) {
-            types[k] = child.type();
-            ids[k] = child.id();
-            parentTypes[k] = child.parentType();
-            parentIds[k++] = child.parentId();
-        }
         Map<Removal, Long> recorded = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(RECORDED_REMOVALS)) {
-            BatchWriter.bindArrays(c, s, "text", types, "text", ids, "text", parentTypes, "text", parentIds);
+            BatchWriter.bindArrays(c, s, "text", listed.stream().map(Child::type).toArray(String[]::new),
+                    "text", listed.stream().map(Child::id).toArray(String[]::new),
+                    "text", listed.stream().map(Child::parentType).toArray(String[]::new),
+                    "text", listed.stream().map(Child::parentId).toArray(String[]::new));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String at = at(rs.getString(6), rs.getTimestamp(7).toInstant());

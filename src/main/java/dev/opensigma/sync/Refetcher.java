@@ -61,14 +61,18 @@ public final class Refetcher {
     public record Pass(int fetched, int gone, int failed) {
     }
 
-    /** The apply path's reason for an object rendered in another API version (apply.RefetchRequest). */
-    private static final String OTHER_API_VERSION = "other API version";
-
-    private static final String NEWEST_VERSION = """
-            select api_version, deleted from object_versions where object_type = ? and id = ?
-            order by second desc, seq desc, version_id desc limit 1""";
+    /**
+     * The waiting requests, with the time of the event that asked, and for those that ask only for
+     * another rendering (apply.RefetchRequest's reason "other API version") whether the object's
+     * newest version, its current state, is already in the pinned version ($1) or deleted.
+     */
     private static final String WAITING = """
-            select r.object_type, r.id, r.account, r.child_list, r.path, r.requested_at, r.attempts, r.reason, e.created
+            select r.object_type, r.id, r.account, r.child_list, r.path, r.requested_at, r.attempts, e.created,
+                   r.reason = 'other API version',
+                   r.reason = 'other API version' and coalesce((
+                       select v.deleted or v.api_version = ? from object_versions v
+                       where v.object_type = r.object_type and v.id = r.id
+                       order by v.second desc, v.seq desc, v.version_id desc limit 1), false)
             from refetches r left join events e on e.id = r.event_id
             where r.attempts < ? and r.requested_at < now() - interval '2 seconds'
             order by r.requested_at limit ?""";
@@ -80,7 +84,8 @@ public final class Refetcher {
             where object_type = ? and id = ? and account = ? and child_list = ? and requested_at = ?""";
 
     private record Request(String objectType, String id, String account, String childList, String path,
-                           Timestamp requestedAt, int attempts, String reason, Timestamp eventCreated) {
+                           Timestamp requestedAt, int attempts, Timestamp eventCreated, boolean renderingOnly,
+                           boolean alreadyPinned) {
 
         boolean isList() {
             return !childList.isEmpty();
@@ -113,7 +118,7 @@ public final class Refetcher {
         for (Request r : waiting(limit)) {
             Optional<String> path = Optional.ofNullable(r.path())
                     .or(() -> paths.of(r.objectType(), r.id()).map(p -> r.isList() ? p + "/" + r.childList() : p));
-            if (OTHER_API_VERSION.equals(r.reason()) && (path.isEmpty() || currentInPinnedVersion(r))) {
+            if (r.renderingOnly() && (path.isEmpty() || r.alreadyPinned())) {
                 // Nothing is uncertain about this object, only its rendering: either a newer version is
                 // already rendered in the pinned version (the events a backfill replays are mostly older
                 // than its snapshots), or it cannot be fetched alone and stays as the event had it.
@@ -196,26 +201,17 @@ public final class Refetcher {
         });
     }
 
-    /** Whether the object's newest version (its current state) is rendered in the pinned version, or deleted. */
-    private boolean currentInPinnedVersion(Request r) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(NEWEST_VERSION)) {
-            s.setString(1, r.objectType());
-            s.setString(2, r.id());
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && (rs.getBoolean(2) || api.settings().apiVersion().equals(rs.getString(1)));
-            }
-        }
-    }
-
     private List<Request> waiting(int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(WAITING)) {
-            s.setInt(1, MAX_ATTEMPTS);
-            s.setInt(2, limit);
+            s.setString(1, api.settings().apiVersion());
+            s.setInt(2, MAX_ATTEMPTS);
+            s.setInt(3, limit);
             List<Request> requests = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     requests.add(new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getTimestamp(6), rs.getInt(7), rs.getString(8), rs.getTimestamp(9)));
+                            rs.getString(5), rs.getTimestamp(6), rs.getInt(7), rs.getTimestamp(8), rs.getBoolean(9),
+                            rs.getBoolean(10)));
                 }
             }
             return requests;
