@@ -1,5 +1,6 @@
 package dev.opensigma.apply;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class Applier implements AutoCloseable {
      */
     public static final int DEFAULT_WRITERS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
 
+    private final DataSource dataSource;
     private final BatchWriter writer;
     private final ObjectTables tables;
     /** One queue per writer; {@link #queueOf} picks it. */
@@ -69,6 +71,7 @@ public final class Applier implements AutoCloseable {
      */
     public Applier(DataSource dataSource, int writers, int maxBatch, int queueCapacity, Consumer<List<Outcome>> onCommit,
                    String pinnedApiVersion) {
+        this.dataSource = dataSource;
         this.tables = new ObjectTables(dataSource);
         this.writer = new BatchWriter(dataSource, tables, pinnedApiVersion);
         this.maxBatch = maxBatch;
@@ -142,6 +145,25 @@ public final class Applier implements AutoCloseable {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Files what a complete read of a parent's child list says beyond its entries, which the
+     * caller has applied first as child snapshots: the children that the parent held as live and
+     * the list no longer holds were removed from it (an invoice line taken off a draft, past the
+     * ten its events embed). Returns how many removals were filed.
+     */
+    public int applyListRead(ListRead read) throws SQLException, InterruptedException {
+        List<Observation> removals;
+        try (Connection c = dataSource.getConnection()) {
+            removals = RemovedChildren.missingFrom(c, read);
+        }
+        if (!removals.isEmpty()) {
+            log.info("{} {} no longer lists {} of its {} stored: filed as removed", read.parentType(), read.parentId(),
+                    removals.size(), read.field());
+            applyAll(removals);
+        }
+        return removals.size();
     }
 
     /** The queue of the writer that writes this observation's object. */

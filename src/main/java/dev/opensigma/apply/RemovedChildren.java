@@ -11,6 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,8 +45,10 @@ import java.util.Set;
  * then recorded at the later one is dropped again); versions elsewhere keep their pairs, and so
  * their removals.
  *
- * <p>Not covered: entries beyond the 10 a list embeds (only the embedded ones are compared), and
- * lists fetched on their own (the child list endpoints), which carry no parent version to pair.
+ * <p>Lists read in full on their own (the child list endpoints, past the 10 entries a parent
+ * embeds) carry no parent version to pair; {@link #missingFrom} reads them instead: a child stored
+ * as live under the parent since before the read started, and not in it, was removed by the time
+ * the read ended, and gets its deleted version then.
  */
 final class RemovedChildren {
 
@@ -103,12 +107,72 @@ final class RemovedChildren {
 
     private static final String EVENTS = "select id, raw from events where id = any(?::text[])";
 
+    /**
+     * The children of one type that a parent holds as live, current since before a moment (V13's
+     * parent index on every object table).
+     */
+    static final String LIVE_CHILDREN_SINCE_BEFORE = """
+            select o.id from objects o
+            where o.parent_id = ? and o.parent_type = ? and o.object_type = ? and o.account is not distinct from ?
+              and not o.deleted and o.valid_from < ?""";
+
+    /**
+     * How far Stripe's clock and ours may differ, and its whole seconds round: a child whose
+     * newest version is this much older than the read's start existed before the read began, so
+     * the read would have listed it had it still been there.
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofSeconds(2);
+
     /** A removal at a parent version ({@link #at}). */
     private record Removal(String childType, String childId, String parentType, String parentId, String at) {
     }
 
     /** A child as some list of its parent held it. */
     private record Child(String type, String id, String parentType, String parentId) {
+    }
+
+    /** Whether the entries of this parent's list exist only while it lists them. */
+    static boolean goWithTheirParent(String parentType, String field) {
+        ChildList list = LISTS.get(parentType);
+        return list != null && list.field().equals(field);
+    }
+
+    /**
+     * The children that a complete read of their parent's list no longer holds, each as its
+     * deleted version at the end of the read (Stripe's stub for a deleted object, as above).
+     * Children with a version from after the read began are left alone: the read may have passed
+     * their place before they were added. Lists whose entries outlive them (a customer's payment
+     * methods, detached but not deleted) have none.
+     */
+    static List<Observation> missingFrom(Connection c, ListRead read) throws SQLException {
+        if (!goWithTheirParent(read.parentType(), read.field())) {
+            return List.of();
+        }
+        ChildList list = LISTS.get(read.parentType());
+        List<Observation> removals = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(LIVE_CHILDREN_SINCE_BEFORE)) {
+            s.setString(1, read.parentId());
+            s.setString(2, read.parentType());
+            s.setString(3, list.childType());
+            s.setString(4, read.account());
+            s.setTimestamp(5, Timestamp.from(read.startedAt().minus(CLOCK_MARGIN)));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    if (!read.listed().contains(id)) {
+                        removals.add(new Observation(read.source(), null, stub(list.childType(), id), list.childType(), id,
+                                read.account(), read.endedAt(), true, read.parentType(), read.parentId(),
+                                read.apiVersion()));
+                    }
+                }
+            }
+        }
+        return removals;
+    }
+
+    /** What Stripe answers for a deleted object; no one saw the child's state when it went. */
+    private static ObjectNode stub(String type, String id) {
+        return Json.MAPPER.createObjectNode().put("id", id).put("object", type).put("deleted", true);
     }
 
     /** What names a version among its object's: its event, or for a snapshot its moment. */
@@ -292,7 +356,7 @@ final class RemovedChildren {
 
     /** The child's version at the parent version that no longer lists it. */
     private static Observation removal(Removal r, ParentVersion at, Map<String, StripeEvent> events) {
-        ObjectNode stub = Json.MAPPER.createObjectNode().put("id", r.childId()).put("object", r.childType()).put("deleted", true);
+        ObjectNode stub = stub(r.childType(), r.childId());
         StripeEvent event = at.eventId() == null ? null : events.get(at.eventId());
         if (at.eventId() != null && event == null) {
             throw new IllegalStateException("Event " + at.eventId() + " of " + r.parentType() + " " + r.parentId()

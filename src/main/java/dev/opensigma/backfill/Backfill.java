@@ -2,7 +2,9 @@ package dev.opensigma.backfill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.ListRead;
 import dev.opensigma.apply.Observation;
+import dev.opensigma.apply.Source;
 import dev.opensigma.stripe.api.AccessDeniedException;
 import dev.opensigma.stripe.api.ApiResponse;
 import dev.opensigma.stripe.api.Param;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -39,6 +42,10 @@ public final class Backfill {
     /** Stripe launched in 2011: nothing is older, so an open-ended range can be halved from here. */
     static final long STRIPE_EPOCH = 1_293_840_000L;
     private static final int PAGE = 100;
+
+    /** A child list being read: when its first page was answered, and the ids listed so far. */
+    private record ChildListRead(Instant startedAt, Set<String> listed) {
+    }
 
     /** How it ended. {@code errors} is empty exactly when {@code completed}. */
     public record Result(long runId, boolean resumed, boolean completed, long objects, long pages,
@@ -235,6 +242,12 @@ public final class Backfill {
         private volatile String fatal;
         private final LongAdder objects = new LongAdder();
         private final LongAdder pages = new LongAdder();
+        /**
+         * The child lists being read from their first page in this process, by range id: when the
+         * read began and what it listed so far. A list resumed after a restart is not here, and says
+         * nothing about the children it misses.
+         */
+        private final Map<Long, ChildListRead> childReads = new ConcurrentHashMap<>();
 
         RunWork(BackfillStore.Run run, List<ListableType> types, int workers) {
             this.run = run;
@@ -348,6 +361,11 @@ public final class Backfill {
                     // The parent was deleted after it was listed: its deletion comes through the
                     // event feed, and it has no children left to list.
                     log.debug("{} of {} is gone ({}); nothing to list", type.name(), range.parentId(), e.getMessage());
+                    childReads.remove(range.id());
+                    if ("resource_missing".equals(e.code())) {
+                        Instant now = Instant.now();
+                        applier.applyListRead(listRead(type, range, account, Set.of(), now, now));
+                    }
                     Range gone = range.advanced(range.cursor(), 0, range.lastCreated());
                     store.savePage(run.id(), gone, true, null, List.of());
                     progress.page(range.listType(), 0, true);
@@ -374,6 +392,9 @@ public final class Backfill {
                 }
             }
             applier.applyAll(observations);
+            if (type.isChild() && type.parent().embeddedField() != null) {
+                readChildren(type, range, account, answer, hasMore);
+            }
 
             JsonNode last = data.isEmpty() ? null : data.get(data.size() - 1);
             Range next = range.advanced(last == null ? range.cursor() : last.path("id").asText(), data.size(),
@@ -392,6 +413,33 @@ public final class Backfill {
             pages.increment();
             progress.page(range.listType(), data.size(), !hasMore);
             return new Step(hasMore ? next : null, storedSplit);
+        }
+
+        /**
+         * Follows a child list through its pages; read to its end from its first page, it tells
+         * which children stored under the parent are no longer there ({@code Applier.applyListRead}).
+         */
+        private void readChildren(ListableType type, Range range, String account, ApiResponse answer, boolean hasMore)
+                throws SQLException, InterruptedException {
+            ChildListRead read = range.cursor() == null
+                    ? new ChildListRead(answer.answeredAt(), ConcurrentHashMap.newKeySet())
+                    : childReads.get(range.id());
+            if (read == null) {
+                return;
+            }
+            answer.body().path("data").forEach(child -> read.listed().add(child.path("id").asText()));
+            if (hasMore) {
+                childReads.put(range.id(), read);
+                return;
+            }
+            childReads.remove(range.id());
+            applier.applyListRead(listRead(type, range, account, read.listed(), read.startedAt(), answer.answeredAt()));
+        }
+
+        private ListRead listRead(ListableType type, Range range, String account, Set<String> listed, Instant startedAt,
+                                  Instant endedAt) {
+            return new ListRead(ListableTypes.byName(type.parent().type()).objectType(), range.parentId(), account,
+                    type.parent().embeddedField(), listed, startedAt, endedAt, api.settings().apiVersion(), Source.BACKFILL);
         }
     }
 }

@@ -463,7 +463,7 @@ public final class SchemaDocs {
                 + " Sigma's shape (`select * from customers_metadata where key = 'plan'`);\n");
         md.append("- an index on `valid_from`, and on each of ")
                 .append(String.join(", ", INDEXED_FIELDS.stream().map(n -> "`" + n + "`").toList()))
-                .append(" that it has.\n\n");
+                .append(" that it has, and on `parent_id` for its children (rows with a parent).\n\n");
         md.append("The tables of the most common types exist from the first start, so queries on them work before"
                 + " data arrives: ");
         md.append(String.join(", ", ObjectTypes.WELL_KNOWN.stream().map(ObjectTypes::tableName).sorted()

@@ -2,6 +2,7 @@ package dev.opensigma.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.ListRead;
 import dev.opensigma.apply.Observation;
 import dev.opensigma.apply.Source;
 import dev.opensigma.stripe.api.AccessDeniedException;
@@ -16,8 +17,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,8 +166,14 @@ public final class Refetcher {
                 fetched++;
             } catch (StripeApiException e) {
                 if (e.notFound()) {
-                    // Gone from the API: deletions are seen through their events.
+                    // Gone from the API: deletions are seen through their events. A parent that is gone
+                    // (a deleted draft invoice) holds none of the children stored under it.
                     log.info("Refetching {}: Stripe no longer has it (404)", r.what());
+                    if (r.isList() && "resource_missing".equals(e.code())) {
+                        Instant now = Instant.now();
+                        applier.applyListRead(new ListRead(r.objectType(), r.id(), account, r.childList(), Set.of(),
+                                now, now, api.settings().apiVersion(), Source.REFETCH));
+                    }
                     done(r);
                     gone++;
                 } else {
@@ -182,23 +191,32 @@ public final class Refetcher {
     }
 
     /**
-     * Lists a parent's child list in full, filing each page's entries as children of the parent.
-     * {@code path} may carry the list's own filter ({@code /v1/subscription_items?subscription=sub_1}).
+     * Lists a parent's child list in full, filing each page's entries as children of the parent,
+     * then what the whole list says: its children stored as live that it no longer holds were
+     * removed. {@code path} may carry the list's own filter ({@code /v1/subscription_items?subscription=sub_1}).
      */
-    private void fileList(Request r, String path, String account) throws StripeApiException, InterruptedException {
+    private void fileList(Request r, String path, String account)
+            throws StripeApiException, InterruptedException, SQLException {
         int query = path.indexOf('?');
         List<Param> filter = query < 0 ? List.of() : Param.fromQuery(path.substring(query + 1));
+        Set<String> listed = new HashSet<>();
+        Instant[] read = new Instant[2]; // first and last page's answer
         api.pageThrough(query < 0 ? path : path.substring(0, query), filter, account, page -> {
             List<Observation> entries = new ArrayList<>();
             for (JsonNode entry : page.body().path("data")) {
                 entries.add(Observation.childSnapshot(entry, page.answeredAt(), account, api.settings().apiVersion(),
                         r.objectType(), r.id(), Source.REFETCH));
+                listed.add(entry.path("id").asText());
             }
             if (!entries.isEmpty()) {
                 applier.applyAll(entries);
             }
+            read[0] = read[0] == null ? page.answeredAt() : read[0];
+            read[1] = page.answeredAt();
             return true;
         });
+        applier.applyListRead(new ListRead(r.objectType(), r.id(), account, r.childList(), listed, read[0], read[1],
+                api.settings().apiVersion(), Source.REFETCH));
     }
 
     private List<Request> waiting(int limit) throws SQLException {

@@ -3,6 +3,7 @@ package dev.opensigma.backfill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.Observation;
 import dev.opensigma.sim.ServedRequest;
 import dev.opensigma.sim.SimObject;
 import dev.opensigma.sim.SimulatorSettings;
@@ -105,6 +106,40 @@ class BackfillTest {
             }
         }
         assertThat(seen).as("deletions within the last 30 days in the simulated account").isPositive();
+    }
+
+    @Test
+    void aChildListReadInFullTakesOffTheChildrenStoredUnderItsParentThatItNoLongerHolds() throws Exception {
+        StripeApi api = stripe.api();
+        com.fasterxml.jackson.databind.JsonNode[] found = new com.fasterxml.jackson.databind.JsonNode[1];
+        api.pageThrough("/v1/invoices", List.of(), null, page -> {
+            for (com.fasterxml.jackson.databind.JsonNode invoice : page.body().path("data")) {
+                if (invoice.path("lines").path("has_more").asBoolean()) {
+                    found[0] = invoice;
+                }
+            }
+            return found[0] == null;
+        });
+        String invoiceId = found[0].path("id").asText();
+        com.fasterxml.jackson.databind.node.ObjectNode stale =
+                ((com.fasterxml.jackson.databind.node.ObjectNode) found[0].path("lines").path("data").get(0).deepCopy())
+                        .put("id", "il_takenOffSinceTheLastRead");
+        // A line an earlier read of the invoice's lines found, that Stripe no longer has.
+        applier.applyAll(List.of(Observation.childSnapshot(stale, java.time.Instant.now().minusSeconds(600), null,
+                api.settings().apiVersion(), "invoice", invoiceId)));
+
+        Backfill.Result result = new Backfill(api, applier, db.dataSource())
+                .run(new BackfillRequest(List.of("invoices", "invoice_line_items"), null, null, false, 8));
+
+        assertThat(result.completed()).isTrue();
+        assertThat(TestDatabase.rows(db, """
+                select l.deleted::text, v.source from invoice_line_items l join object_versions v using (version_id)
+                where l.id = 'il_takenOffSinceTheLastRead'""")).containsExactly(List.of("true", "backfill"));
+        assertThat(TestDatabase.count(db, "select count(*) from invoice_line_items where parent_id = ? and not deleted",
+                invoiceId)).isEqualTo(found[0].path("lines").path("total_count").asLong());
+        assertThat(TestDatabase.count(db, "select count(*) from invoice_line_items where deleted")).isEqualTo(
+                TestDatabase.count(db, "select count(*) from history where object_type = 'line_item' and deleted"));
+        assertThat(stripe.differences(db).stream().filter(d -> d.contains("[account=, type=line_item,"))).isEmpty();
     }
 
     @Test

@@ -283,16 +283,8 @@ class SyncTest {
                 return true;
             });
             // And a webhook about an invoice with more than 10 lines (the feed's may have none).
-            JsonNode[] longInvoice = new JsonNode[1];
-            api.pageThrough("/v1/invoices", List.of(), null, page -> {
-                for (JsonNode invoice : page.body().path("data")) {
-                    if (invoice.path("lines").path("has_more").asBoolean()) {
-                        longInvoice[0] = invoice;
-                    }
-                }
-                return longInvoice[0] == null;
-            });
-            parents.add("invoice " + longInvoice[0].path("id").asText());
+            JsonNode longInvoice = longInvoice(api);
+            parents.add("invoice " + longInvoice.path("id").asText());
             for (String parent : parents) {
                 String id = parent.split(" ")[1];
                 String path = parent.startsWith("invoice ") ? "/v1/invoices/" + id + "/lines" : "/v1/checkout/sessions/" + id + "/line_items";
@@ -305,7 +297,7 @@ class SyncTest {
             EventPoller poller = poller(api, applier);
             poller.pollOnce();
             applier.applyAll(List.of(event("evt_long_invoice", "invoice.updated", Instant.now().minusSeconds(60).getEpochSecond(),
-                    longInvoice[0])));
+                    longInvoice)));
             assertThat(TestDatabase.rows(db, "select distinct reason from refetches order by 1"))
                     .containsExactly(List.of("list has more"), List.of("list not embedded"));
             assertThat(stripe.differencesAmong(db, children)).as("before the lists are fetched").isNotEmpty();
@@ -323,6 +315,108 @@ class SyncTest {
                     select count(*) from object_versions
                     where object_type = 'item' and parent_type = 'checkout.session' and source = 'refetch'""")).isPositive();
         }
+    }
+
+    @Test
+    void aListReadInFullTakesOffTheChildrenItNoLongerHolds() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            JsonNode invoice = longInvoice(api);
+            String invoiceId = invoice.path("id").asText();
+            JsonNode line = invoice.path("lines").path("data").get(0);
+            Instant now = Instant.now();
+            applier.applyAll(List.of(
+                    // Lines stored under the invoice that Stripe no longer lists: one from a list read a while
+                    // ago, one from a read that began after the refetch's (a version from the future here).
+                    childLine(line, "il_takenOffSince", now.minusSeconds(600), invoiceId),
+                    childLine(line, "il_addedAfterTheReadBegan", now.plusSeconds(600), invoiceId),
+                    // Another invoice's line is not this list's business.
+                    childLine(line, "il_ofAnotherInvoice", now.minusSeconds(600), "in_another")));
+            applier.applyAll(List.of(event("evt_long_invoice", "invoice.updated", now.minusSeconds(60).getEpochSecond(),
+                    invoice)));
+            String lines = "select l.id, l.deleted::text, v.source from invoice_line_items l join object_versions v using (version_id)"
+                    + " where l.id in ('il_takenOffSince', 'il_addedAfterTheReadBegan', 'il_ofAnotherInvoice') order by l.id";
+            assertThat(TestDatabase.rows(db, lines)).extracting(row -> row.get(1)).containsOnly("false");
+
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            assertThat(poller(api, applier).pollOnce().refetched()).isPositive();
+
+            assertThat(TestDatabase.rows(db, lines)).containsExactly(
+                    List.of("il_addedAfterTheReadBegan", "false", "backfill"),
+                    List.of("il_ofAnotherInvoice", "false", "backfill"),
+                    List.of("il_takenOffSince", "true", "refetch"));
+            assertThat(TestDatabase.rows(db, "select data::text from history where id = 'il_takenOffSince' order by version desc limit 1"))
+                    .containsExactly(List.of("{\"id\": \"il_takenOffSince\", \"object\": \"line_item\", \"deleted\": true}"));
+            assertThat(TestDatabase.count(db, "select count(*) from invoice_line_items where parent_id = ? and not deleted", invoiceId))
+                    .as("the invoice's lines at Stripe, and the one added after the read began")
+                    .isEqualTo(invoice.path("lines").path("total_count").asLong() + 1);
+            java.util.Set<String> atStripe = new java.util.HashSet<>();
+            api.pageThrough("/v1/invoices/" + invoiceId + "/lines", List.of(), null, page -> {
+                page.body().path("data").forEach(l -> atStripe.add(l.path("id").asText()));
+                return true;
+            });
+            assertThat(stripe.differencesAmong(db, atStripe)).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeletedDraftTakesItsLinesPastTheTenthWithIt() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            // A draft with twelve lines that Stripe no longer has (deleted: its lines answer 404).
+            ObjectNode draft = (ObjectNode) longInvoice(api).deepCopy();
+            String id = "in_deletedDraft";
+            draft.put("id", id).put("status", "draft");
+            ObjectNode list = (ObjectNode) draft.path("lines");
+            list.put("url", "/v1/invoices/" + id + "/lines").put("total_count", 12);
+            JsonNode line = list.path("data").get(0);
+            com.fasterxml.jackson.databind.node.ArrayNode embedded = list.putArray("data");
+            for (int i = 1; i <= 10; i++) {
+                embedded.add(((ObjectNode) line.deepCopy()).put("id", "il_draft" + i));
+            }
+            long created = Instant.now().minusSeconds(120).getEpochSecond();
+            applier.applyAll(List.of(event("evt_draft_updated", "invoice.updated", created, draft)));
+            // The two past the tenth, as a read of the whole list found them.
+            applier.applyAll(List.of(childLine(line, "il_draft11", Instant.ofEpochSecond(created + 5), id),
+                    childLine(line, "il_draft12", Instant.ofEpochSecond(created + 5), id)));
+            TestDatabase.count(db, "with d as (delete from refetches returning 1) select count(*) from d");
+            applier.applyAll(List.of(event("evt_draft_deleted", "invoice.deleted", created + 10,
+                    ((ObjectNode) draft.deepCopy()).put("deleted", true))));
+            assertThat(TestDatabase.rows(db, "select child_list, reason from refetches where id = ?", id))
+                    .containsExactly(List.of("lines", "list has more"));
+            String live = "select count(*) from invoice_line_items where parent_id = ? and not deleted";
+            assertThat(TestDatabase.count(db, live, id)).as("the embedded ten go with the deletion").isEqualTo(2);
+
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            poller(api, applier).pollOnce();
+
+            assertThat(TestDatabase.count(db, live, id)).isZero();
+            assertThat(TestDatabase.count(db, "select count(*) from refetches where id = ?", id)).isZero();
+            assertThat(TestDatabase.count(db, "select count(*) from invoice_line_items_as_of(now()) where parent_id = ?", id)).isZero();
+            assertThat(TestDatabase.count(db, "select count(*) from invoice_line_items_as_of(to_timestamp(?)) where parent_id = ?",
+                    created + 6, id)).as("before the deletion").isEqualTo(12);
+        }
+    }
+
+    /** A copy of {@code line} with another id, as a read of {@code invoiceId}'s list filed it at {@code at}. */
+    private static Observation childLine(JsonNode line, String id, Instant at, String invoiceId) {
+        return Observation.childSnapshot(((ObjectNode) line.deepCopy()).put("id", id), at, null, "2026-07-29.dahlia",
+                "invoice", invoiceId);
+    }
+
+    /** An invoice of the simulator's with more than 10 lines. */
+    private static JsonNode longInvoice(StripeApi api) throws Exception {
+        JsonNode[] found = new JsonNode[1];
+        api.pageThrough("/v1/invoices", List.of(), null, page -> {
+            for (JsonNode invoice : page.body().path("data")) {
+                if (invoice.path("lines").path("has_more").asBoolean()) {
+                    found[0] = invoice;
+                }
+            }
+            return found[0] == null;
+        });
+        assertThat(found[0]).as("an invoice with more than 10 lines").isNotNull();
+        return found[0];
     }
 
     /** A backfilled copy, and a poller that has read the feed once. */
