@@ -19,6 +19,15 @@ import java.util.Set;
 public record ListRead(String parentType, String parentId, String account, String field, Set<String> listed,
                        Instant startedAt, Instant endedAt, String apiVersion, Source source) {
 
+    /**
+     * Whether such a read says that the children it lacks are gone: true for the lists whose
+     * entries exist only while listed (an invoice's lines, a subscription's items, a credit note's
+     * lines); a customer's payment methods, say, outlive their place in its list.
+     */
+    public static boolean tellsRemovals(String parentType, String field) {
+        return RemovedChildren.goWithTheirParent(parentType, field);
+    }
+
     public ListRead {
         listed = Set.copyOf(listed);
         if (endedAt.isBefore(startedAt)) {

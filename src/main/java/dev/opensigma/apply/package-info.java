@@ -4,7 +4,8 @@
  * which group-commits them: each batch is one transaction that archives the events, files each
  * object version at its place in Stripe's time order, and refreshes the current state and its
  * search row; a child that its parent's complete list no longer holds is deleted there
- * ({@link dev.opensigma.apply.RemovedChildren}).
+ * ({@link dev.opensigma.apply.RemovedChildren}), whether the list came embedded in a version of the
+ * parent or was read in full from the API ({@link dev.opensigma.apply.ListRead}).
  * Applying the same observation twice changes nothing; the arrival order does not matter.
  */
 package dev.opensigma.apply;

@@ -135,10 +135,13 @@ public final class Refetcher {
                 failed++;
                 continue;
             }
-            if (r.isList() && r.eventCreated() != null && backfilled.readAfter(r.objectType(), r.id(), r.account(),
-                    r.childList(), r.eventCreated().toInstant())) {
+            if (r.isList() && r.eventCreated() != null && !ListRead.tellsRemovals(r.objectType(), r.childList())
+                    && backfilled.readAfter(r.objectType(), r.id(), r.account(), r.childList(),
+                            r.eventCreated().toInstant())) {
                 // A backfill read the whole list after the event that asked (the events it replays ask
-                // for the lists it has just read): fetching it again would repeat that read.
+                // for the lists it has just read): fetching it again would repeat that read. Not so for
+                // lists whose entries leave without an event: the replayed events file entries from
+                // before that read, and only a read after them can tell which are gone since.
                 log.debug("Not fetching {}: a backfill read it in full after the event", r.what());
                 done(r);
                 continue;
