@@ -123,6 +123,14 @@ final class RemovedChildren {
      */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(2);
 
+    /**
+     * A list read's removals are dated this long after its last answer. Stripe dates its answers
+     * in whole seconds, so a snapshot of the parent can carry the very moment the read ended, and
+     * a removal at the moment of a parent version is one that {@link #find} decides, and takes
+     * back when that version's pair no longer asks for it: a read's removal must not be taken for one.
+     */
+    static final Duration LIST_READ_OFFSET = Duration.of(1, ChronoUnit.MICROS);
+
     /** A removal at a parent version ({@link #at}). */
     private record Removal(String childType, String childId, String parentType, String parentId, String at) {
     }
@@ -161,8 +169,8 @@ final class RemovedChildren {
                     String id = rs.getString(1);
                     if (!read.listed().contains(id)) {
                         removals.add(new Observation(read.source(), null, stub(list.childType(), id), list.childType(), id,
-                                read.account(), read.endedAt(), true, read.parentType(), read.parentId(),
-                                read.apiVersion()));
+                                read.account(), read.endedAt().plus(LIST_READ_OFFSET), true, read.parentType(),
+                                read.parentId(), read.apiVersion()));
                     }
                 }
             }

@@ -202,4 +202,30 @@ class RemovedChildrenTest {
                     .as("before the deletion, %s", order).containsExactly(List.of("2"));
         }
     }
+
+    @Test
+    void aRemovalThatAListReadFoundStaysWhenALateEventOfTheParentArrives() throws Exception {
+        String invoice = """
+                {"id":"in_lr","object":"invoice","status":"draft","metadata":{},"lines":{"object":"list","data":[%s],
+                "has_more":true,"url":"/v1/invoices/in_lr/lines"}}""";
+        String one = """
+                {"id":"il_lr_1","object":"line_item","amount":100,"invoice":"in_lr"}""";
+        String gone = """
+                {"id":"il_lr_gone","object":"line_item","amount":200,"invoice":"in_lr"}""";
+        applying.apply(Events.event("evt_lr_1", "invoice.created", T0, invoice.formatted(one + "," + gone), null));
+        // The backfill: a snapshot of the invoice, then its lines read in full, in the same second
+        // (Stripe dates its answers in whole seconds).
+        Instant read = Instant.ofEpochSecond(T0 + 100);
+        applying.apply(Observation.snapshot(Json.MAPPER.readTree(invoice.formatted(one)), read, null, null));
+        applying.apply(Observation.childSnapshot(Json.MAPPER.readTree(one), read, null, null, "invoice", "in_lr"));
+        assertThat(applying.applyListRead(new ListRead("invoice", "in_lr", null, "lines", java.util.Set.of("il_lr_1"),
+                read, read, null, Source.BACKFILL))).isEqualTo(1);
+        // The backfill replays an event from before its read that still lists the line.
+        applying.apply(Events.event("evt_lr_2", "invoice.updated", T0 + 50, invoice.formatted(one + "," + gone), null));
+
+        assertThat(TestDatabase.rows(db, "select id, deleted::text from invoice_line_items where parent_id = 'in_lr' order by id"))
+                .containsExactly(List.of("il_lr_1", "false"), List.of("il_lr_gone", "true"));
+        assertThat(TestDatabase.rows(db, "select count(*)::text from invoice_line_items_as_of(to_timestamp(" + (T0 + 60)
+                + ")) where parent_id = 'in_lr'")).as("before the read").containsExactly(List.of("2"));
+    }
 }

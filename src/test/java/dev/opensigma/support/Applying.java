@@ -1,6 +1,7 @@
 package dev.opensigma.support;
 
 import dev.opensigma.apply.Applier;
+import dev.opensigma.apply.ListRead;
 import dev.opensigma.apply.Observation;
 import dev.opensigma.apply.Outcome;
 import dev.opensigma.apply.Source;
@@ -40,6 +41,10 @@ public final class Applying implements AutoCloseable {
 
     public Outcome apply(Observation observation) throws Exception {
         return applier.submit(observation, 60_000).get();
+    }
+
+    public int applyListRead(ListRead read) throws Exception {
+        return applier.applyListRead(read);
     }
 
     @Override
