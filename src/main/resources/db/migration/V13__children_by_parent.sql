@@ -63,3 +63,23 @@ begin
     perform sync_object_table(p_object_type);
 end
 $$;
+
+-- The children of one type that a parent holds as live, current since before a moment: what
+-- dev.opensigma.apply.RemovedChildren compares a complete read of the parent's list with. One
+-- table, by its parent index (the objects view would plan a branch for every table).
+create function live_children(p_object_type text, p_parent_type text, p_parent_id text, p_account text,
+                              p_before timestamptz) returns table (id text) language plpgsql stable as $$
+declare
+    sch constant text := '${flyway:defaultSchema}';
+    t text;
+begin
+    select table_name into t from object_types where object_type = p_object_type;
+    if t is null then
+        return; -- no object of that type stored yet
+    end if;
+    return query execute format(
+        'select id from %I.%I where parent_id = $1 and parent_type = $2 and account is not distinct from $3'
+        || ' and not deleted and valid_from < $4', sch, t)
+        using p_parent_id, p_parent_type, p_account, p_before;
+end
+$$;

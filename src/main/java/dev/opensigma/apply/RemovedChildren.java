@@ -108,13 +108,10 @@ final class RemovedChildren {
     private static final String EVENTS = "select id, raw from events where id = any(?::text[])";
 
     /**
-     * The children of one type that a parent holds as live, current since before a moment (V13's
-     * parent index on every object table).
+     * The children of one type that a parent holds as live, current since before a moment (V13,
+     * by the child table's parent index).
      */
-    static final String LIVE_CHILDREN_SINCE_BEFORE = """
-            select o.id from objects o
-            where o.parent_id = ? and o.parent_type = ? and o.object_type = ? and o.account is not distinct from ?
-              and not o.deleted and o.valid_from < ?""";
+    static final String LIVE_CHILDREN_SINCE_BEFORE = "select id from live_children(?, ?, ?, ?, ?)";
 
     /**
      * How far Stripe's clock and ours may differ, and its whole seconds round: a child whose
@@ -159,9 +156,9 @@ final class RemovedChildren {
         ChildList list = LISTS.get(read.parentType());
         List<Observation> removals = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(LIVE_CHILDREN_SINCE_BEFORE)) {
-            s.setString(1, read.parentId());
+            s.setString(1, list.childType());
             s.setString(2, read.parentType());
-            s.setString(3, list.childType());
+            s.setString(3, read.parentId());
             s.setString(4, read.account());
             s.setTimestamp(5, Timestamp.from(read.startedAt().minus(CLOCK_MARGIN)));
             try (ResultSet rs = s.executeQuery()) {

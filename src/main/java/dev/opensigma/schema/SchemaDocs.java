@@ -323,6 +323,10 @@ public final class SchemaDocs {
                 "fill_columns(object_type text, columns text[], after text, slice integer)", "text", internal, false));
         functions.add(new Function("column_sql_type", "column_sql_type(column_type text)", "text", internal, false));
         functions.add(new Function("column_reader", "column_reader(column_type text)", "text", internal, false));
+        functions.add(new Function("live_children",
+                "live_children(object_type text, parent_type text, parent_id text, account text, before timestamptz)",
+                "table (id text)", "The children of one type that a parent holds as live, current since before a"
+                        + " moment; what the apply path compares a list read in full from the API with (V13).", false));
         functions.add(new Function("epoch_second", "epoch_second(at timestamptz)", "bigint",
                 "The whole second of a moment, as in `object_versions.second`; used by the `<table>_as_of` functions.",
                 false));
