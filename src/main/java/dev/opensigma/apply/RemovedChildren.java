@@ -48,7 +48,10 @@ import java.util.Set;
  * <p>Lists read in full on their own (the child list endpoints, past the 10 entries a parent
  * embeds) carry no parent version to pair; {@link #missingFrom} reads them instead: a child stored
  * as live under the parent since before the read started, and not in it, was removed by the time
- * the read ended, and gets its deleted version then.
+ * the read ended, and gets its deleted version then. Likewise a version with a complete list that
+ * follows one that said {@code has_more}: the children known only from such reads (past the ten
+ * embedded) that it lacks are removed at it. (A list read filed after that version, from before
+ * it, is not compared with it; the next read of the list settles it.)
  */
 final class RemovedChildren {
 
@@ -155,24 +158,34 @@ final class RemovedChildren {
         }
         ChildList list = LISTS.get(read.parentType());
         List<Observation> removals = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(LIVE_CHILDREN_SINCE_BEFORE)) {
-            s.setString(1, list.childType());
-            s.setString(2, read.parentType());
-            s.setString(3, read.parentId());
-            s.setString(4, read.account());
-            s.setTimestamp(5, Timestamp.from(read.startedAt().minus(CLOCK_MARGIN)));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    if (!read.listed().contains(id)) {
-                        removals.add(new Observation(read.source(), null, stub(list.childType(), id), list.childType(), id,
-                                read.account(), read.endedAt().plus(LIST_READ_OFFSET), true, read.parentType(),
-                                read.parentId(), read.apiVersion()));
-                    }
-                }
+        for (String id : liveChildren(c, list.childType(), read.parentType(), read.parentId(), read.account(),
+                read.startedAt().minus(CLOCK_MARGIN))) {
+            if (!read.listed().contains(id)) {
+                removals.add(new Observation(read.source(), null, stub(list.childType(), id), list.childType(), id,
+                        read.account(), read.endedAt().plus(LIST_READ_OFFSET), true, read.parentType(),
+                        read.parentId(), read.apiVersion()));
             }
         }
         return removals;
+    }
+
+    /** The children of one type that a parent holds as live, current since before {@code before}. */
+    private static List<String> liveChildren(Connection c, String childType, String parentType, String parentId,
+                                             String account, Instant before) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(LIVE_CHILDREN_SINCE_BEFORE)) {
+            s.setString(1, childType);
+            s.setString(2, parentType);
+            s.setString(3, parentId);
+            s.setString(4, account);
+            s.setTimestamp(5, Timestamp.from(before));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     /** What Stripe answers for a deleted object; no one saw the child's state when it went. */
@@ -260,6 +273,9 @@ final class RemovedChildren {
                 }
             }
         }
+        record ListedAfterPartial(ParentVersion version, String childType, List<String> previousIds) {
+        }
+        List<ListedAfterPartial> pastTheEmbedded = new ArrayList<>();
         Map<Removal, ParentVersion> wanted = new LinkedHashMap<>();
         Map<String, ParentVersion> decided = new HashMap<>(); // at() of the versions whose removals are decided here
         Set<Child> listed = new LinkedHashSet<>();
@@ -287,6 +303,20 @@ final class RemovedChildren {
                     if (!still.contains(id)) {
                         wanted.put(new Removal(childType, id, v.parentType(), v.parentId(), v.at()), v);
                     }
+                }
+                if (!previous.complete()) {
+                    pastTheEmbedded.add(new ListedAfterPartial(v, childType, previous.ids()));
+                }
+            }
+        }
+        // A complete list after a partial one: the children known only from a list read (past the
+        // ten the partial one embedded) are compared too, like a list read at that version.
+        for (ListedAfterPartial p : pastTheEmbedded) {
+            ParentVersion v = p.version();
+            for (String id : liveChildren(c, p.childType(), v.parentType(), v.parentId(), v.account(),
+                    v.validFrom().minus(CLOCK_MARGIN))) {
+                if (!v.ids().contains(id) && !p.previousIds().contains(id)) {
+                    wanted.put(new Removal(p.childType(), id, v.parentType(), v.parentId(), v.at()), v);
                 }
             }
         }

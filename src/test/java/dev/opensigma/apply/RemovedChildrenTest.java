@@ -228,4 +228,36 @@ class RemovedChildrenTest {
         assertThat(TestDatabase.rows(db, "select count(*)::text from invoice_line_items_as_of(to_timestamp(" + (T0 + 60)
                 + ")) where parent_id = 'in_lr'")).as("before the read").containsExactly(List.of("2"));
     }
+
+    @Test
+    void aCompleteListAfterAPartialOneTakesOffTheChildrenOnlyAListReadKnew() throws Exception {
+        String invoice = """
+                {"id":"in_sh","object":"invoice","status":"draft","metadata":{},"lines":{"object":"list","data":[%s],
+                "has_more":%s,"url":"/v1/invoices/in_sh/lines"}}""";
+        String one = """
+                {"id":"il_sh_1","object":"line_item","amount":100,"invoice":"in_sh"}""";
+        String two = """
+                {"id":"il_sh_2","object":"line_item","amount":200,"invoice":"in_sh"}""";
+        String past = """
+                {"id":"il_sh_11","object":"line_item","amount":300,"invoice":"in_sh"}""";
+        applying.apply(Events.event("evt_sh_1", "invoice.created", T0, invoice.formatted(one + "," + two, true), null));
+        // The lines past the ones embedded, from a read of the whole list.
+        applying.apply(Observation.childSnapshot(Json.MAPPER.readTree(past), Instant.ofEpochSecond(T0 + 5), null, null,
+                "invoice", "in_sh"));
+        // Lines taken off: the list is short enough now to be embedded whole.
+        applying.apply(Events.event("evt_sh_2", "invoice.updated", T0 + 20, invoice.formatted(one, false), null));
+
+        assertThat(TestDatabase.rows(db, "select id, deleted::text, event_id from invoice_line_items"
+                + " where parent_id = 'in_sh' order by id"))
+                .containsExactly(List.of("il_sh_1", "false", "evt_sh_2"), List.of("il_sh_11", "true", "evt_sh_2"),
+                        List.of("il_sh_2", "true", "evt_sh_2"));
+        // A late event between the two decides the complete version again: the removals stay, once each.
+        applying.apply(Events.event("evt_sh_late", "invoice.updated", T0 + 10, invoice.formatted(one + "," + two, true),
+                null));
+        assertThat(TestDatabase.rows(db, "select id, count(*)::text from object_versions"
+                + " where id in ('il_sh_2', 'il_sh_11') and deleted group by id order by id"))
+                .containsExactly(List.of("il_sh_11", "1"), List.of("il_sh_2", "1"));
+        assertThat(TestDatabase.rows(db, "select id from invoice_line_items where parent_id = 'in_sh' and not deleted"))
+                .containsExactly(List.of("il_sh_1"));
+    }
 }
