@@ -227,6 +227,9 @@ final class CustomerStory {
                 }
             });
             s.emit("invoice.created", renewal, null, start);
+            if (extraLines > 0 && s.chance(0.5)) {
+                takeOffAUsageLine(renewal, start + HOUR / 3);
+            }
             boolean finalFailure = "past_due".equals(fate) && lastPeriod;
             pastDueNow = settle(sub, renewal, start + HOUR, false, finalFailure || s.chance(0.03), !finalFailure,
                     "Subscription update");
@@ -276,6 +279,36 @@ final class CustomerStory {
         invoice.node.put("amount_due", total).put("amount_remaining", total).put("subtotal", total)
                 .put("subtotal_excluding_tax", total).put("total", total).put("total_excluding_tax", total);
         return invoice;
+    }
+
+    /**
+     * The merchant deletes one of a draft's usage invoice items before it is finalized: Stripe
+     * sends {@code invoiceitem.deleted} and {@code invoice.updated}; the line leaves the invoice
+     * without an event of its own (past the tenth, no event shows it either way).
+     */
+    private void takeOffAUsageLine(Obj invoice, long t) {
+        if (t > w.now()) {
+            return;
+        }
+        List<Obj> usage = invoice.embedded().stream()
+                .filter(l -> l.node.path("parent").path("invoice_item_details").path("invoice_item").isTextual()).toList();
+        if (usage.isEmpty()) {
+            return;
+        }
+        Obj line = usage.get(s.random.nextInt(usage.size()));
+        String itemId = line.node.path("parent").path("invoice_item_details").path("invoice_item").asText();
+        Obj item = s.created().stream().filter(o -> o.id.equals(itemId)).findFirst().orElseThrow();
+        long amount = line.number("amount");
+        s.apiRequest();
+        s.delete(item, t, "invoiceitem.deleted");
+        s.change(invoice, t, "invoice.updated", n -> {
+            invoice.unembed(line);
+            s.delete(line, t, null);
+            for (String total : List.of("amount_due", "amount_remaining", "subtotal", "subtotal_excluding_tax", "total",
+                    "total_excluding_tax")) {
+                n.put(total, n.path(total).asLong() - amount);
+            }
+        });
     }
 
     private void line(Obj invoice, long amount, int quantity, String description, long start, long end, String sub,

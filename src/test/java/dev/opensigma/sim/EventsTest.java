@@ -55,7 +55,8 @@ class EventsTest {
     @Test
     void eventsHaveStripesShapeAndTypes() {
         try (StripeSimulator sim = StripeSimulator.start(SimulatorSettings.fast().withSeed(12))) {
-            sim.generateActivity(100);
+            // Enough live changes that each kind happens (a coupon is created in about one change in 40).
+            sim.generateActivity(300);
             StripeHttp stripe = new StripeHttp(sim.baseUrl(), "sk_test_eventsTest123");
             List<JsonNode> events = stripe.all("/v1/events", null);
 

@@ -129,7 +129,16 @@ class SyncTest {
             // Webhooks can only tell of objects that events carry (no event announces a balance
             // transaction, or an open checkout session's line items).
             java.util.Set<String> announced = stripe.idsInEvents();
-            java.util.function.Supplier<List<String>> differences = () -> stripe.differencesAmong(db, announced);
+            // Except objects whose newest state only Stripe can tell: two updates in one second that
+            // each undo the other (a quantity 15 -> 18 -> 15), delivered before the version they
+            // follow. The apply path flags them for a fetch, which needs the API (the poller below).
+            java.util.function.Supplier<List<String>> differences = () -> {
+                java.util.Set<String> uncertain = new java.util.HashSet<>();
+                TestDatabase.rows(db, "select id from refetches where reason = 'same-second tie'")
+                        .forEach(row -> uncertain.add(row.getFirst()));
+                return stripe.differencesAmong(db, announced).stream()
+                        .filter(d -> uncertain.stream().noneMatch(id -> d.contains("id=" + id + "]"))).toList();
+            };
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!differences.get().isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(500);
@@ -137,11 +146,17 @@ class SyncTest {
             assertThat(differences.get()).as("state after webhooks alone").isEmpty();
             long byWebhook = TestDatabase.count(db, "select count(*) from events where source = 'webhook'");
             assertThat(byWebhook).isPositive();
-            // The poller finds the same events and stores none twice.
-            EventPoller.Pass pass = poller(api, server.applier()).pollOnce();
+            // The poller finds the same events and stores none twice, and fetches what was uncertain.
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            EventPoller poller = poller(api, server.applier());
+            EventPoller.Pass pass = poller.pollOnce();
             assertThat(pass.events()).isPositive();
             assertThat(TestDatabase.count(db, "select count(*) from events where source = 'webhook'")).isEqualTo(byWebhook);
             assertThat(TestDatabase.count(db, "select count(*) - count(distinct id) from events")).isZero();
+            while (poller.pollOnce().refetched() > 0) {
+                // until every request is served (at most 100 a pass)
+            }
+            assertThat(stripe.differencesAmong(db, announced)).as("state after the poll").isEmpty();
         }
     }
 
@@ -388,14 +403,15 @@ class SyncTest {
             }
             long created = Instant.now().minusSeconds(120).getEpochSecond();
             applier.applyAll(List.of(event("evt_draft_updated", "invoice.updated", created, draft)));
-            // The two past the tenth, as a read of the whole list found them.
-            applier.applyAll(List.of(childLine(line, "il_draft11", Instant.ofEpochSecond(created + 5), id),
-                    childLine(line, "il_draft12", Instant.ofEpochSecond(created + 5), id)));
             TestDatabase.count(db, "with d as (delete from refetches returning 1) select count(*) from d");
             applier.applyAll(List.of(event("evt_draft_deleted", "invoice.deleted", created + 10,
                     ((ObjectNode) draft.deepCopy()).put("deleted", true))));
             assertThat(TestDatabase.rows(db, "select child_list, reason from refetches where id = ?", id))
                     .containsExactly(List.of("lines", "list has more"));
+            // The two past the tenth, from a read of the whole list made before the deletion and filed
+            // after it: no version of the invoice says they are gone.
+            applier.applyAll(List.of(childLine(line, "il_draft11", Instant.ofEpochSecond(created + 5), id),
+                    childLine(line, "il_draft12", Instant.ofEpochSecond(created + 5), id)));
             String live = "select count(*) from invoice_line_items where parent_id = ? and not deleted";
             assertThat(TestDatabase.count(db, live, id)).as("the embedded ten go with the deletion").isEqualTo(2);
 
