@@ -154,6 +154,9 @@ public final class Applier implements AutoCloseable {
      * ten its events embed). Returns how many removals were filed.
      */
     public int applyListRead(ListRead read) throws SQLException, InterruptedException {
+        if (!ListRead.tellsRemovals(read.parentType(), read.field())) {
+            return 0; // a list whose entries outlive it (most lists fetched): nothing to compare
+        }
         List<Observation> removals;
         try (Connection c = dataSource.getConnection()) {
             removals = RemovedChildren.missingFrom(c, read);

@@ -28,6 +28,13 @@ public record ListRead(String parentType, String parentId, String account, Strin
         return RemovedChildren.goWithTheirParent(parentType, field);
     }
 
+    /** The list of a parent that Stripe no longer has (a deleted draft answers 404): it holds nothing, now. */
+    public static ListRead ofParentGone(String parentType, String parentId, String account, String field,
+                                        String apiVersion, Source source) {
+        Instant now = Instant.now();
+        return new ListRead(parentType, parentId, account, field, Set.of(), now, now, apiVersion, source);
+    }
+
     public ListRead {
         listed = Set.copyOf(listed);
         if (endedAt.isBefore(startedAt)) {

@@ -141,8 +141,13 @@ final class RemovedChildren {
 
     /** Whether the entries of this parent's list exist only while it lists them. */
     static boolean goWithTheirParent(String parentType, String field) {
+        return removing(parentType, field) != null;
+    }
+
+    /** The parent's list {@code field} if its entries exist only while listed; else null. */
+    private static ChildList removing(String parentType, String field) {
         ChildList list = LISTS.get(parentType);
-        return list != null && list.field().equals(field);
+        return list != null && list.field().equals(field) ? list : null;
     }
 
     /**
@@ -153,10 +158,10 @@ final class RemovedChildren {
      * methods, detached but not deleted) have none.
      */
     static List<Observation> missingFrom(Connection c, ListRead read) throws SQLException {
-        if (!goWithTheirParent(read.parentType(), read.field())) {
+        ChildList list = removing(read.parentType(), read.field());
+        if (list == null) {
             return List.of();
         }
-        ChildList list = LISTS.get(read.parentType());
         List<Observation> removals = new ArrayList<>();
         for (String id : liveChildren(c, list.childType(), read.parentType(), read.parentId(), read.account(),
                 read.startedAt().minus(CLOCK_MARGIN))) {

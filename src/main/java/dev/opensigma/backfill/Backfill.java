@@ -353,6 +353,7 @@ public final class Backfill {
                 params.add(Param.of("starting_after", range.cursor()));
             }
             String account = range.account().isEmpty() ? null : range.account();
+            String parentObjectType = type.isChild() ? ListableTypes.byName(type.parent().type()).objectType() : null;
             ApiResponse answer;
             try {
                 answer = api.get(type.pathFor(range.parentId()), params, account);
@@ -362,9 +363,9 @@ public final class Backfill {
                     // event feed, and it has no children left to list.
                     log.debug("{} of {} is gone ({}); nothing to list", type.name(), range.parentId(), e.getMessage());
                     childReads.remove(range.id());
-                    if ("resource_missing".equals(e.code())) {
-                        Instant now = Instant.now();
-                        applier.applyListRead(listRead(type, range, account, Set.of(), now, now));
+                    if (e.resourceMissing()) {
+                        applier.applyListRead(ListRead.ofParentGone(parentObjectType, range.parentId(), account,
+                                type.parent().embeddedField(), api.settings().apiVersion(), Source.BACKFILL));
                     }
                     Range gone = range.advanced(range.cursor(), 0, range.lastCreated());
                     store.savePage(run.id(), gone, true, null, List.of());
@@ -379,7 +380,6 @@ public final class Backfill {
             List<Observation> observations = new ArrayList<>(data.size());
             List<Range> children = new ArrayList<>();
             List<ListableType> childTypes = childrenOf.getOrDefault(type.name(), List.of());
-            String parentObjectType = type.isChild() ? ListableTypes.byName(type.parent().type()).objectType() : null;
             for (JsonNode object : data) {
                 observations.add(type.isChild()
                         ? Observation.childSnapshot(object, answer.answeredAt(), account, api.settings().apiVersion(),
@@ -392,8 +392,8 @@ public final class Backfill {
                 }
             }
             applier.applyAll(observations);
-            if (type.isChild() && type.parent().embeddedField() != null) {
-                readChildren(type, range, account, answer, hasMore);
+            if (type.isChild() && ListRead.tellsRemovals(parentObjectType, type.parent().embeddedField())) {
+                readChildren(parentObjectType, type, range, account, answer, hasMore);
             }
 
             JsonNode last = data.isEmpty() ? null : data.get(data.size() - 1);
@@ -419,8 +419,8 @@ public final class Backfill {
          * Follows a child list through its pages; read to its end from its first page, it tells
          * which children stored under the parent are no longer there ({@code Applier.applyListRead}).
          */
-        private void readChildren(ListableType type, Range range, String account, ApiResponse answer, boolean hasMore)
-                throws SQLException, InterruptedException {
+        private void readChildren(String parentObjectType, ListableType type, Range range, String account,
+                                  ApiResponse answer, boolean hasMore) throws SQLException, InterruptedException {
             ChildListRead read = range.cursor() == null
                     ? new ChildListRead(answer.answeredAt(), ConcurrentHashMap.newKeySet())
                     : childReads.get(range.id());
@@ -433,13 +433,8 @@ public final class Backfill {
                 return;
             }
             childReads.remove(range.id());
-            applier.applyListRead(listRead(type, range, account, read.listed(), read.startedAt(), answer.answeredAt()));
-        }
-
-        private ListRead listRead(ListableType type, Range range, String account, Set<String> listed, Instant startedAt,
-                                  Instant endedAt) {
-            return new ListRead(ListableTypes.byName(type.parent().type()).objectType(), range.parentId(), account,
-                    type.parent().embeddedField(), listed, startedAt, endedAt, api.settings().apiVersion(), Source.BACKFILL);
+            applier.applyListRead(new ListRead(parentObjectType, range.parentId(), account, type.parent().embeddedField(),
+                    read.listed(), read.startedAt(), answer.answeredAt(), api.settings().apiVersion(), Source.BACKFILL));
         }
     }
 }

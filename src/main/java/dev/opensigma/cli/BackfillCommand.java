@@ -12,10 +12,6 @@ import dev.opensigma.stripe.api.StripeApiException;
 import dev.opensigma.sync.Refetcher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -119,7 +115,7 @@ final class BackfillCommand implements Callable<Integer> {
                         result.runId(), result.resumed() ? "resumed and completed" : "completed", result.objects(),
                         result.pages(), seconds, result.objects() / Math.max(seconds, 1e-3), counts.requests(),
                         counts.rateLimited(), counts.serverErrors(), result.eventsReplayed());
-                long waiting = waitingRefetches(db);
+                long waiting = Refetcher.waitingCount(db.dataSource());
                 if (waiting > 0) {
                     // The replayed events asked for lists and objects they carry in part (an invoice's lines
                     // past the tenth); until they are fetched, a line removed meanwhile may still show.
@@ -139,18 +135,6 @@ final class BackfillCommand implements Callable<Integer> {
             err.println("Fix the cause and run the same command again: finished ranges are not fetched again.");
             err.flush();
             return 1;
-        }
-    }
-
-    private static final String WAITING_REFETCHES = "select count(*) from refetches where attempts < ?";
-
-    private static long waitingRefetches(Database db) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(WAITING_REFETCHES)) {
-            s.setInt(1, Refetcher.MAX_ATTEMPTS);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 

@@ -79,6 +79,7 @@ public final class Refetcher {
             from refetches r left join events e on e.id = r.event_id
             where r.attempts < ? and r.requested_at < now() - interval '2 seconds'
             order by r.requested_at limit ?""";
+    private static final String WAITING_COUNT = "select count(*) from refetches where attempts < ?";
     private static final String DONE = """
             delete from refetches
             where object_type = ? and id = ? and account = ? and child_list = ? and requested_at = ?""";
@@ -111,6 +112,17 @@ public final class Refetcher {
         this.dataSource = dataSource;
         this.paths = paths;
         this.backfilled = backfilled;
+    }
+
+    /** How many requests wait to be fetched (not given up). */
+    public static long waitingCount(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(WAITING_COUNT)) {
+            s.setInt(1, MAX_ATTEMPTS);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** Works through up to {@code limit} waiting requests, oldest first. */
@@ -172,10 +184,9 @@ public final class Refetcher {
                     // Gone from the API: deletions are seen through their events. A parent that is gone
                     // (a deleted draft invoice) holds none of the children stored under it.
                     log.info("Refetching {}: Stripe no longer has it (404)", r.what());
-                    if (r.isList() && "resource_missing".equals(e.code())) {
-                        Instant now = Instant.now();
-                        applier.applyListRead(new ListRead(r.objectType(), r.id(), account, r.childList(), Set.of(),
-                                now, now, api.settings().apiVersion(), Source.REFETCH));
+                    if (r.isList() && e.resourceMissing()) {
+                        applier.applyListRead(ListRead.ofParentGone(r.objectType(), r.id(), account, r.childList(),
+                                api.settings().apiVersion(), Source.REFETCH));
                     }
                     done(r);
                     gone++;

@@ -35,4 +35,12 @@ public class StripeApiException extends Exception {
     public boolean notFound() {
         return status == 404;
     }
+
+    /**
+     * 404 with code {@code resource_missing}: the object named in the path (for a child list, its
+     * parent) does not exist, as opposed to a URL Stripe does not recognize (no code).
+     */
+    public boolean resourceMissing() {
+        return notFound() && "resource_missing".equals(code);
+    }
 }
