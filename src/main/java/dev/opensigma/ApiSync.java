@@ -88,9 +88,13 @@ public final class ApiSync implements AutoCloseable {
                         throw new IllegalStateException("the reconciling backfill (run " + result.runId()
                                 + ") did not complete: " + String.join("; ", result.errors()));
                     }
-                }, new Refetcher(api, applier, dataSource, ListableTypes::retrievePath,
-                        new BackfilledLists(dataSource)::readAfter),
+                }, refetcher(dataSource, applier, api),
                 new UnannouncedObjects(api, applier, dataSource, Clock.systemUTC()));
+    }
+
+    /** What fetches again the objects and child lists that events left uncertain or incomplete. */
+    public static Refetcher refetcher(DataSource dataSource, Applier applier, StripeApi api) {
+        return new Refetcher(api, applier, dataSource, ListableTypes::retrievePath, new BackfilledLists(dataSource)::readAfter);
     }
 
     static boolean hasCompletedBackfill(DataSource dataSource) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.opensigma.cli;
 
+import dev.opensigma.ApiSync;
 import dev.opensigma.apply.Applier;
 import dev.opensigma.backfill.Backfill;
 import dev.opensigma.backfill.BackfillRequest;
@@ -12,6 +13,7 @@ import dev.opensigma.stripe.api.StripeApiException;
 import dev.opensigma.sync.Refetcher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -92,6 +94,10 @@ final class BackfillCommand implements Callable<Integer> {
         try (Database db = database.openMigrated(Math.min(workers, 16) + 4);
              Applier applier = new Applier(db.dataSource(), 2, 500, 10_000, outcomes -> { }, api.settings().apiVersion())
                      .start(ObjectTypes.WELL_KNOWN)) {
+            int refused = StripeApiOptions.claimAccount(db, api, "backfill", err);
+            if (refused != 0) {
+                return refused;
+            }
             Backfill backfill = new Backfill(api, applier, db.dataSource());
             out.println("Backfilling from " + api.settings().baseUrl() + " with key " + api.settings().key()
                     + " (API version " + api.settings().apiVersion() + ")");
@@ -115,13 +121,10 @@ final class BackfillCommand implements Callable<Integer> {
                         result.runId(), result.resumed() ? "resumed and completed" : "completed", result.objects(),
                         result.pages(), seconds, result.objects() / Math.max(seconds, 1e-3), counts.requests(),
                         counts.rateLimited(), counts.serverErrors(), result.eventsReplayed());
-                long waiting = Refetcher.waitingCount(db.dataSource());
-                if (waiting > 0) {
-                    // The replayed events asked for lists and objects they carry in part (an invoice's lines
-                    // past the tenth); until they are fetched, a line removed meanwhile may still show.
-                    out.printf("%,d object(s) or list(s) that the replayed events carry only in part wait to be"
-                            + " fetched again (table refetches): ./opensigma sync --once fetches them, as does"
-                            + " serve with STRIPE_API_KEY.%n", waiting);
+                Refetcher.Pass refetched = fetchAgain(db, applier, api, out);
+                if (refetched.failed() > 0) {
+                    out.printf("%,d object(s) or list(s) could not be fetched again; table refetches says why"
+                            + " (select * from refetches where last_error is not null).%n", refetched.failed());
                 }
                 out.flush();
                 return 0;
@@ -136,6 +139,27 @@ final class BackfillCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+    }
+
+    /**
+     * Fetches the objects and lists that the replayed events carry only in part (an invoice's lines
+     * past the tenth, whose removals only a read of the whole list shows), so that the copy is
+     * complete when the command ends rather than at the next {@code sync} or {@code serve}.
+     */
+    private static Refetcher.Pass fetchAgain(Database db, Applier applier, StripeApi api, PrintWriter out)
+            throws SQLException, InterruptedException {
+        long waiting = Refetcher.waitingCount(db.dataSource());
+        if (waiting == 0) {
+            return Refetcher.Pass.NONE;
+        }
+        out.printf("Fetching again %,d object(s) or list(s) that the replayed events carry only in part...%n", waiting);
+        out.flush();
+        long started = System.nanoTime();
+        Refetcher.Pass pass = ApiSync.refetcher(db.dataSource(), applier, api).finish();
+        out.printf("Fetched again: %,d; %,d no longer at Stripe; %,d not needed (read in full by this backfill after"
+                + " the event that asked, or already in the pinned API version); %.1f s.%n", pass.fetched(), pass.gone(),
+                pass.notNeeded(), (System.nanoTime() - started) / 1e9);
+        return pass;
     }
 
     static Instant parseSince(String text) {

@@ -7,12 +7,17 @@ import dev.opensigma.apply.Applier;
 import dev.opensigma.ingest.SignatureVerifier;
 import dev.opensigma.store.Database;
 import dev.opensigma.store.DatabaseUrl;
+import dev.opensigma.stripe.api.AccessDeniedException;
 import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.stripe.api.StripeApiException;
+import dev.opensigma.sync.MirroredAccount;
 import dev.opensigma.sync.WebhookSetup;
+import dev.opensigma.sync.WrongAccountException;
 import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -87,6 +92,17 @@ final class ServeCommand implements Callable<Integer> {
         }, "opensigma-shutdown"));
         Database db = database.openMigrated(writers + 8);
         openDb.set(db);
+        if (api.isPresent()) {
+            try {
+                claimAccount(db, api.get());
+            } catch (WrongAccountException | AccessDeniedException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                db.close();
+                openDb.set(null);
+                return 2;
+            }
+        }
         // Secrets from the environment, and those stored by 'webhooks setup'.
         List<String> secrets = new ArrayList<>(SignatureVerifier.parseSecrets(System.getenv("STRIPE_WEBHOOK_SECRET")));
         secrets.addAll(WebhookSetup.storedSecrets(db.dataSource()));
@@ -118,5 +134,25 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * As {@link StripeApiOptions#claimAccount(Database, StripeApi, String, PrintWriter)}, except
+     * that a Stripe unreachable at start-up does not hold webhooks back: after three quick attempts
+     * the key's mode is checked and its account is left for the next start.
+     */
+    private void claimAccount(Database db, StripeApi api) throws SQLException, InterruptedException,
+            WrongAccountException, AccessDeniedException {
+        String account;
+        try {
+            account = MirroredAccount.accountOf(new StripeApi(api.settings().withMaxAttempts(3))).orElse(null);
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (StripeApiException e) {
+            spec.commandLine().getErr().println("warning: could not ask Stripe which account the key belongs to ("
+                    + e.getMessage() + "); checked its mode only, its account at the next start.");
+            account = null;
+        }
+        MirroredAccount.claim(db.dataSource(), db.schema(), api.settings().key(), account, "serve");
     }
 }

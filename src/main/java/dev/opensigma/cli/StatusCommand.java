@@ -35,6 +35,11 @@ final class StatusCommand implements Callable<Integer> {
                    event_id as last_event, event_created as last_event_created, updated_at as read_at
             from event_cursors order by account""";
 
+    private static final String MIRRORED = """
+            select coalesce(account_id, '(not known: the key may not read /v1/account)') as account,
+                   case when livemode then 'live' else 'test' end as mode, recorded_by, recorded_at
+            from mirrored_account""";
+
     private static final String REFETCHES = """
             select reason, case when attempts >= ? then 'given up' else 'waiting' end as state, count(*) as objects,
                    min(requested_at) as oldest, left(max(last_error), 120) as last_error
@@ -55,6 +60,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private void run(Database db, Connection c, PrintWriter out) throws SQLException {
+        section(c, out, "Stripe account mirrored", MIRRORED, "none yet: the first command with STRIPE_API_KEY records it");
         section(c, out, "Backfill runs (newest first)", RUNS, "no backfill has run yet: ./opensigma backfill");
         section(c, out, "Newest run, per type", PROGRESS, "nothing listed yet");
         section(c, out, "Event feed (/v1/events) read up to", CURSORS, "not read yet: ./opensigma sync");

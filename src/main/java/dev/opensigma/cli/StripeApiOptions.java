@@ -1,7 +1,13 @@
 package dev.opensigma.cli;
 
+import dev.opensigma.store.Database;
 import dev.opensigma.stripe.api.ApiSettings;
 import dev.opensigma.stripe.api.StripeApi;
+import dev.opensigma.stripe.api.StripeApiException;
+import dev.opensigma.sync.MirroredAccount;
+import dev.opensigma.sync.WrongAccountException;
+import java.io.PrintWriter;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -23,6 +29,25 @@ final class StripeApiOptions {
     /** Throws IllegalArgumentException with a message fit for the user when the environment is incomplete. */
     static StripeApi fromEnvironment() {
         return new StripeApi(ApiSettings.fromEnvironment(environment.get()));
+    }
+
+    /**
+     * Checks that the key belongs to the account, and the mode, that the schema mirrors; the first
+     * command to use a key on a schema records them ({@link MirroredAccount}). Says on {@code err}
+     * why not, and returns the exit code to end with: 2 for another account's key or the other
+     * mode's, 1 when Stripe could not be asked; 0 to go on.
+     */
+    static int claimAccount(Database db, StripeApi api, String command, PrintWriter err)
+            throws SQLException, InterruptedException {
+        try {
+            MirroredAccount.claim(db.dataSource(), db.schema(), api.settings().key(),
+                    MirroredAccount.accountOf(api).orElse(null), command);
+            return 0;
+        } catch (WrongAccountException | StripeApiException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return e instanceof WrongAccountException ? 2 : 1;
+        }
     }
 
     /** True when STRIPE_API_KEY is set. */

@@ -7,6 +7,7 @@ import dev.opensigma.store.Database;
 import dev.opensigma.stripe.ObjectTypes;
 import dev.opensigma.stripe.api.StripeApi;
 import dev.opensigma.sync.EventPoller;
+import dev.opensigma.sync.Refetcher;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--interval", defaultValue = "5", description = "Seconds between polls. Default: ${DEFAULT-VALUE}")
     int intervalSeconds;
 
-    @Option(names = "--once", description = "Read the feed once and exit (for cron jobs and scripts).")
+    @Option(names = "--once", description = "Read the feed once, fetch again every object and list its events left"
+            + " uncertain or incomplete, and exit (for cron jobs and scripts).")
     boolean once;
 
     @Option(names = "--account", paramLabel = "acct_...", description = "Also follow this connected account (repeatable).")
@@ -64,12 +66,24 @@ final class SyncCommand implements Callable<Integer> {
         try (Database db = database.openMigrated(8);
              Applier applier = new Applier(db.dataSource(), Applier.DEFAULT_WRITERS, 500, 10_000, outcomes -> { },
                      api.settings().apiVersion()).start(ObjectTypes.WELL_KNOWN)) {
+            int refused = StripeApiOptions.claimAccount(db, api, "sync", err);
+            if (refused != 0) {
+                return refused;
+            }
             EventPoller poller = ApiSync.poller(db.dataSource(), applier, api, settings, new Backfill(api, applier, db.dataSource()));
             EventPoller.Pass first = poller.pollOnce();
             out.printf("Read %,d event(s) from %s: %,d new, %,d already stored.%n", first.events(),
                     api.settings().baseUrl(), first.applied(), first.duplicates());
             out.flush();
             if (once) {
+                // One pass of the poller works through a hundred fetches; a run that ends here does them all.
+                Refetcher.Pass rest = ApiSync.refetcher(db.dataSource(), applier, api).finish();
+                long fetched = first.refetched() + rest.fetched() + rest.gone();
+                if (fetched + rest.failed() > 0) {
+                    out.printf("Fetched again %,d object(s) and list(s) that events left uncertain or incomplete%s.%n",
+                            fetched, rest.failed() > 0 ? "; " + rest.failed() + " could not be (see table refetches)" : "");
+                }
+                out.flush();
                 return 0;
             }
             out.println("Polling every " + intervalSeconds + " s; Ctrl-C to stop.");

@@ -65,6 +65,10 @@ final class WebhooksCommand implements Runnable {
                 return 2;
             }
             try (Database db = database.openMigrated(2)) {
+                int refused = StripeApiOptions.claimAccount(db, api, "webhooks setup", err);
+                if (refused != 0) {
+                    return refused;
+                }
                 WebhookSetup.Outcome outcome = new WebhookSetup(api, db.dataSource()).setUp(url, connect);
                 out.printf("Webhook endpoint %s %s for %s (every event, API version %s).%n", outcome.endpointId(),
                         outcome.action(), outcome.url(), outcome.apiVersion());
@@ -75,7 +79,7 @@ final class WebhooksCommand implements Runnable {
                 err.println("error: " + e.getMessage());
                 err.flush();
                 return 1;
-            }
+
         }
     }
 }

@@ -252,6 +252,17 @@ public final class SchemaDocs {
                                 new Column("event_id", "text", "The newest event read."),
                                 new Column("event_created", "timestamptz", "Its time."),
                                 new Column("updated_at", "timestamptz", "When the position moved."))),
+                new Relation("mirrored_account", "table",
+                        "The Stripe account and mode this schema mirrors (V14): recorded by the first command that"
+                                + " uses an API key; a key of another account or of the other mode is then refused,"
+                                + " so test and live data never share tables. One row.",
+                        List.of(
+                                new Column("only_row", "boolean", "Always true; primary key (one row at most)."),
+                                new Column("account_id", "text", "The account's `acct_...` id; null while no key"
+                                        + " could read `/v1/account` (a restricted key may not)."),
+                                new Column("livemode", "boolean", "Live (true) or test mode."),
+                                new Column("recorded_at", "timestamptz", "When it was recorded."),
+                                new Column("recorded_by", "text", "The command that recorded it."))),
                 new Relation("webhook_secrets", "table",
                         "Webhook endpoints made by `opensigma webhooks setup`, with their signing secrets (not readable"
                                 + " by the read-only query role).",

@@ -21,6 +21,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +64,24 @@ public final class Refetcher {
 
     /**
      * What one pass did: objects and lists filed, objects (or parents) Stripe no longer has (or has
-     * as deleted), requests that failed.
+     * as deleted), requests that failed, and requests found not needed (a backfill read the list
+     * after the event that asked; the object is already rendered in the pinned API version).
      */
-    public record Pass(int fetched, int gone, int failed) {
+    public record Pass(int fetched, int gone, int failed, int notNeeded) {
+
+        public static final Pass NONE = new Pass(0, 0, 0, 0);
+
+        Pass plus(Pass other) {
+            return new Pass(fetched + other.fetched, gone + other.gone, failed + other.failed,
+                    notNeeded + other.notNeeded);
+        }
     }
+
+    /** Requests worked on at once (see {@link #runOnce}). */
+    static final int IN_FLIGHT = 16;
+
+    /** Requests taken per pass by {@link #finish}. */
+    private static final int FINISH_PASS = 200;
 
     /**
      * The waiting requests, with the time of the event that asked, and for those that ask only for
@@ -125,83 +144,142 @@ public final class Refetcher {
         }
     }
 
-    /** Works through up to {@code limit} waiting requests, oldest first. */
+    /**
+     * Works through up to {@code limit} waiting requests, oldest first, {@value #IN_FLIGHT} at a
+     * time: each one waits for Stripe's answer (a quarter of a second, often more), and the API
+     * client's shared rate budget, not this loop, decides how fast they go out.
+     */
     public Pass runOnce(int limit) throws SQLException, InterruptedException {
+        return work(waiting(limit));
+    }
+
+    /**
+     * Works through every waiting request, those made while it works included, and returns once
+     * none is left to try: for commands that end when their copy is complete ({@code backfill},
+     * {@code sync --once}). Requests made in the last two seconds are waited for.
+     */
+    public Pass finish() throws SQLException, InterruptedException {
+        Pass total = Pass.NONE;
+        for (;;) {
+            List<Request> due = waiting(FINISH_PASS);
+            if (!due.isEmpty()) {
+                total = total.plus(work(due));
+            } else if (waitingCount(dataSource) == 0) {
+                return total;
+            } else {
+                Thread.sleep(500); // the rest were asked for less than two seconds ago
+            }
+        }
+    }
+
+    private Pass work(List<Request> requests) throws SQLException, InterruptedException {
+        List<Future<Handled>> handled = new ArrayList<>(requests.size());
+        Semaphore slots = new Semaphore(IN_FLIGHT);
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Request r : requests) {
+                slots.acquire();
+                handled.add(workers.submit(() -> {
+                    try {
+                        return handle(r);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
         int fetched = 0;
         int gone = 0;
         int failed = 0;
-        for (Request r : waiting(limit)) {
-            Optional<String> path = Optional.ofNullable(r.path())
-                    .or(() -> paths.of(r.objectType(), r.id()).map(p -> r.isList() ? p + "/" + r.childList() : p));
-            if (r.renderingOnly() && (path.isEmpty() || r.alreadyPinned())) {
-                // Nothing is uncertain about this object, only its rendering: either a newer version is
-                // already rendered in the pinned version (the events a backfill replays are mostly older
-                // than its snapshots), or it cannot be fetched alone and stays as the event had it.
-                log.debug("Not refetching {} in the pinned API version: no need, or no way", r.what());
-                done(r);
-                continue;
-            }
-            if (path.isEmpty()) {
-                settle(r, MAX_ATTEMPTS, "OpenSigma knows no API path that returns one " + r.objectType()
-                        + " by id; its state comes from the events and the backfill only.");
-                failed++;
-                continue;
-            }
-            if (r.isList() && r.eventCreated() != null && !ListRead.tellsRemovals(r.objectType(), r.childList())
-                    && backfilled.readAfter(r.objectType(), r.id(), r.account(), r.childList(),
-                            r.eventCreated().toInstant())) {
-                // A backfill read the whole list after the event that asked (the events it replays ask
-                // for the lists it has just read): fetching it again would repeat that read. Not so for
-                // lists whose entries leave without an event: the replayed events file entries from
-                // before that read, and only a read after them can tell which are gone since.
-                log.debug("Not fetching {}: a backfill read it in full after the event", r.what());
-                done(r);
-                continue;
-            }
-            String account = r.account().isEmpty() ? null : r.account();
+        int notNeeded = 0;
+        for (Future<Handled> f : handled) {
             try {
-                if (r.isList()) {
-                    fileList(r, path.get(), account);
-                    done(r);
-                    fetched++;
-                    continue;
+                switch (f.get()) {
+                    case FETCHED -> fetched++;
+                    case GONE -> gone++;
+                    case FAILED -> failed++;
+                    case NOT_NEEDED -> notNeeded++;
                 }
-                ApiResponse answer = api.get(path.get(), List.of(), account);
-                if (answer.body().path("deleted").asBoolean(false)) {
-                    // A deleted customer answers {id, object, deleted: true}: not a state to file over its
-                    // last one. Deletions are seen through their events, which carry the full last state.
-                    log.info("Refetching {} {}: Stripe answers that it was deleted", r.objectType(), r.id());
-                    done(r);
-                    gone++;
-                    continue;
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case SQLException sql -> throw sql;
+                    case InterruptedException interrupted -> throw interrupted;
+                    case RuntimeException runtime -> throw runtime;
+                    default -> throw new IllegalStateException(e.getCause());
                 }
-                applier.applyAll(List.of(Observation.snapshot(answer.body(), answer.answeredAt(), account,
-                        api.settings().apiVersion(), Source.REFETCH)));
-                done(r);
-                fetched++;
-            } catch (StripeApiException e) {
-                if (e.notFound()) {
-                    // Gone from the API: deletions are seen through their events. A parent that is gone
-                    // (a deleted draft invoice) holds none of the children stored under it.
-                    log.info("Refetching {}: Stripe no longer has it (404)", r.what());
-                    if (r.isList() && e.resourceMissing()) {
-                        applier.applyListRead(ListRead.ofParentGone(r.objectType(), r.id(), account, r.childList(),
-                                api.settings().apiVersion(), Source.REFETCH));
-                    }
-                    done(r);
-                    gone++;
-                } else {
-                    int attempts = e instanceof AccessDeniedException ? MAX_ATTEMPTS : r.attempts() + 1;
-                    settle(r, attempts, e.getMessage());
-                    log.warn("Refetching {} failed: {}", r.what(), e.getMessage());
-                    failed++;
-                }
-            } catch (IllegalArgumentException e) {
-                settle(r, MAX_ATTEMPTS, "The API answered something that is not an object with an id: " + e.getMessage());
-                failed++;
             }
         }
-        return new Pass(fetched, gone, failed);
+        return new Pass(fetched, gone, failed, notNeeded);
+    }
+
+    /** What became of one request. */
+    private enum Handled { FETCHED, GONE, FAILED, NOT_NEEDED }
+
+    private Handled handle(Request r) throws SQLException, InterruptedException {
+        Optional<String> path = Optional.ofNullable(r.path())
+                .or(() -> paths.of(r.objectType(), r.id()).map(p -> r.isList() ? p + "/" + r.childList() : p));
+        if (r.renderingOnly() && (path.isEmpty() || r.alreadyPinned())) {
+            // Nothing is uncertain about this object, only its rendering: either a newer version is
+            // already rendered in the pinned version (the events a backfill replays are mostly older
+            // than its snapshots), or it cannot be fetched alone and stays as the event had it.
+            log.debug("Not refetching {} in the pinned API version: no need, or no way", r.what());
+            done(r);
+            return Handled.NOT_NEEDED;
+        }
+        if (path.isEmpty()) {
+            settle(r, MAX_ATTEMPTS, "OpenSigma knows no API path that returns one " + r.objectType()
+                    + " by id; its state comes from the events and the backfill only.");
+            return Handled.FAILED;
+        }
+        if (r.isList() && r.eventCreated() != null && !ListRead.tellsRemovals(r.objectType(), r.childList())
+                && backfilled.readAfter(r.objectType(), r.id(), r.account(), r.childList(),
+                        r.eventCreated().toInstant())) {
+            // A backfill read the whole list after the event that asked (the events it replays ask
+            // for the lists it has just read): fetching it again would repeat that read. Not so for
+            // lists whose entries leave without an event: the replayed events file entries from
+            // before that read, and only a read after them can tell which are gone since.
+            log.debug("Not fetching {}: a backfill read it in full after the event", r.what());
+            done(r);
+            return Handled.NOT_NEEDED;
+        }
+        String account = r.account().isEmpty() ? null : r.account();
+        try {
+            if (r.isList()) {
+                fileList(r, path.get(), account);
+                done(r);
+                return Handled.FETCHED;
+            }
+            ApiResponse answer = api.get(path.get(), List.of(), account);
+            if (answer.body().path("deleted").asBoolean(false)) {
+                // A deleted customer answers {id, object, deleted: true}: not a state to file over its
+                // last one. Deletions are seen through their events, which carry the full last state.
+                log.info("Refetching {} {}: Stripe answers that it was deleted", r.objectType(), r.id());
+                done(r);
+                return Handled.GONE;
+            }
+            applier.applyAll(List.of(Observation.snapshot(answer.body(), answer.answeredAt(), account,
+                    api.settings().apiVersion(), Source.REFETCH)));
+            done(r);
+            return Handled.FETCHED;
+        } catch (StripeApiException e) {
+            if (e.notFound()) {
+                // Gone from the API: deletions are seen through their events. A parent that is gone
+                // (a deleted draft invoice) holds none of the children stored under it.
+                log.info("Refetching {}: Stripe no longer has it (404)", r.what());
+                if (r.isList() && e.resourceMissing()) {
+                    applier.applyListRead(ListRead.ofParentGone(r.objectType(), r.id(), account, r.childList(),
+                            api.settings().apiVersion(), Source.REFETCH));
+                }
+                done(r);
+                return Handled.GONE;
+            }
+            int attempts = e instanceof AccessDeniedException ? MAX_ATTEMPTS : r.attempts() + 1;
+            settle(r, attempts, e.getMessage());
+            log.warn("Refetching {} failed: {}", r.what(), e.getMessage());
+            return Handled.FAILED;
+        } catch (IllegalArgumentException e) {
+            settle(r, MAX_ATTEMPTS, "The API answered something that is not an object with an id: " + e.getMessage());
+            return Handled.FAILED;
+        }
     }
 
     /**

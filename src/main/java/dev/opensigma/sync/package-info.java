@@ -6,6 +6,8 @@
  * each read, the balance transactions and open Checkout Sessions no event announces are listed;
  * the objects whose newest state events could not tell (thin events, undecided same-second ties)
  * are fetched again and filed as snapshots, and the child lists events carried in part or not at
- * all (an invoice's lines past the tenth, a session's line items) are paged in full.
+ * all (an invoice's lines past the tenth, a session's line items) are paged in full. Before any
+ * of it, {@link dev.opensigma.sync.MirroredAccount} checks that the key belongs to the account and
+ * mode the schema mirrors.
  */
 package dev.opensigma.sync;

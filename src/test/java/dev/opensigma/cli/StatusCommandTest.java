@@ -28,6 +28,7 @@ class StatusCommandTest {
 
         assertThat(status.exit()).as(status.toString()).isZero();
         assertThat(status.out()).contains("no backfill has run yet", "not read yet: ./opensigma sync",
+                "Stripe account mirrored", "none yet: the first command with STRIPE_API_KEY records it",
                 "Objects to fetch again").containsPattern("thin event\\s*\\|\\s*given up\\s*\\|\\s*1")
                 .containsPattern("thin event\\s*\\|\\s*waiting\\s*\\|\\s*2").contains("no API path");
     }

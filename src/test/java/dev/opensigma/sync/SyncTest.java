@@ -11,6 +11,7 @@ import dev.opensigma.apply.Applier;
 import dev.opensigma.apply.Observation;
 import dev.opensigma.apply.Source;
 import dev.opensigma.backfill.Backfill;
+import dev.opensigma.sim.ServedRequest;
 import dev.opensigma.sim.SimulatorSettings;
 import dev.opensigma.store.Database;
 import dev.opensigma.stripe.Json;
@@ -21,8 +22,11 @@ import dev.opensigma.support.SimulatedStripe;
 import dev.opensigma.support.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +212,37 @@ class SyncTest {
             // Stripe answers a deleted customer with a stub: its stored last state stays (from customer.deleted).
             assertThat(TestDatabase.rows(db, "select deleted, jsonb_exists(data, 'email') from customers where id = ?", deletedId))
                     .containsExactly(List.of("t", "t"));
+        }
+    }
+
+    @Test
+    void waitingRequestsAreFetchedSideBySideAndFinishLeavesNoneWaiting() throws Exception {
+        Duration latency = Duration.ofSeconds(1);
+        try (SimulatedStripe slow = new SimulatedStripe(SimulatorSettings.fast().withSeed(11).withConnectedAccounts(0)
+                .withLatency(latency, 0));
+             Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = slow.api(SimulatedStripe.KEY, 100, 100, 3);
+            List<Observation> thinEvents = new ArrayList<>();
+            Set<String> ids = new HashSet<>();
+            for (JsonNode customer : api.get("/v1/customers", List.of(Param.of("limit", 12)), null).body().path("data")) {
+                String id = customer.path("id").asText();
+                ids.add(id);
+                thinEvents.add(thin("evt_thin_" + id, "customer", id, "/v1/customers/" + id));
+            }
+            applier.applyAll(thinEvents);
+            assertThat(TestDatabase.count(db, "select count(*) from refetches")).isEqualTo(12);
+
+            Refetcher.Pass pass = ApiSync.refetcher(db.dataSource(), applier, api).finish();
+
+            assertThat(pass.fetched()).isEqualTo(12);
+            assertThat(TestDatabase.count(db, "select count(*) from refetches")).isZero();
+            assertThat(slow.differencesAmong(db, ids)).isEmpty();
+            // Each answer takes a second: one after another, the twelve would have arrived over eleven
+            // seconds or more; side by side, they all arrive before the first is answered.
+            List<Instant> arrivals = slow.simulator().requests().stream()
+                    .filter(r -> r.endpoint().equals("GET /v1/customers/:id")).map(ServedRequest::at).toList();
+            assertThat(arrivals).hasSize(12);
+            assertThat(Duration.between(arrivals.getFirst(), arrivals.getLast())).isLessThan(latency);
         }
     }
 
