@@ -10,6 +10,7 @@ import dev.opensigma.stripe.ObjectTypes;
 import dev.opensigma.web.HttpServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The running service: the apply path over an open database, and the HTTP server in front of it.
@@ -33,11 +35,15 @@ public final class Server implements AutoCloseable {
     private final Database database;
     private final Applier applier;
     private final HttpServer http;
+    private final MeterRegistry registry;
+    private final HealthReport health;
 
-    private Server(Database database, Applier applier, HttpServer http) {
+    private Server(Database database, Applier applier, HttpServer http, MeterRegistry registry, HealthReport health) {
         this.database = database;
         this.applier = applier;
         this.http = http;
+        this.registry = registry;
+        this.health = health;
     }
 
     /** Starts serving on an open, migrated database. The database stays the caller's to close. */
@@ -53,10 +59,11 @@ public final class Server implements AutoCloseable {
                 : Optional.of(new SignatureVerifier(settings.webhookSecrets(), ServerSettings.SIGNATURE_TOLERANCE_SECONDS));
         EventReceiver receiver = new EventReceiver(applier, metrics, signatures, settings.directToken(),
                 settings.maxBodyBytes(), settings.commitTimeout());
+        HealthReport health = new HealthReport(database, metrics, new AtomicReference<>());
         try {
-            HttpServer http = HttpServer.start(settings.host(), settings.port(), receiver,
-                    new HealthReport(database, metrics), registry, settings.maxBodyBytes());
-            return new Server(database, applier, http);
+            HttpServer http = HttpServer.start(settings.host(), settings.port(), receiver, health, registry,
+                    settings.maxBodyBytes());
+            return new Server(database, applier, http, registry, health);
         } catch (RuntimeException e) {
             applier.close();
             throw e;
@@ -69,6 +76,12 @@ public final class Server implements AutoCloseable {
 
     public Applier applier() {
         return applier;
+    }
+
+    /** Shows how the Stripe API side goes in {@code /health} (section {@code stripe_api}) and {@code /metrics}. */
+    public void follow(ApiSync sync) {
+        health.apiSync().set(sync);
+        sync.register(registry);
     }
 
     private static void recordBatch(PrometheusMeterRegistry registry, DistributionSummary sizes, List<Outcome> outcomes) {
@@ -84,7 +97,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** {@code GET /health}: is the database reachable, and when did the last event arrive. */
-    private record HealthReport(Database database, IngestMetrics metrics) implements HttpServer.HealthProbe {
+    private record HealthReport(Database database, IngestMetrics metrics, AtomicReference<ApiSync> apiSync)
+            implements HttpServer.HealthProbe {
 
         @Override
         public Map<String, Object> report() {
@@ -107,6 +121,10 @@ public final class Server implements AutoCloseable {
             report.put("database", db);
             report.put("last_event_received_at", metrics.lastReceived() == null ? null : metrics.lastReceived().toString());
             report.put("last_event_stored_at", lastStored == null ? null : lastStored.toString());
+            ApiSync sync = apiSync.get();
+            if (sync != null) {
+                report.put("stripe_api", sync.health());
+            }
             return report;
         }
 

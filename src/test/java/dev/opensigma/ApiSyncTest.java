@@ -2,12 +2,16 @@ package dev.opensigma;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opensigma.apply.Applier;
 import dev.opensigma.sim.SimulatorSettings;
 import dev.opensigma.store.Database;
+import dev.opensigma.support.RunningServer;
 import dev.opensigma.support.SimulatedStripe;
 import dev.opensigma.support.TestDatabase;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,52 @@ class ApiSyncTest {
                 Thread.sleep(1500);
             }
             assertThat(TestDatabase.count(db, "select count(*) from backfill_runs")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void healthAndMetricsShowHowThePollingGoesAndAStripeOutageLeavesHealthOk() throws Exception {
+        SimulatedStripe stripe = new SimulatedStripe(SimulatorSettings.fast().withSeed(22).withConnectedAccounts(0));
+        try (Database db = TestDatabase.fresh(); RunningServer server = RunningServer.start(db)) {
+            ApiSync.Settings settings = new ApiSync.Settings(List.of(""), Duration.ofMillis(500), true, 8);
+            try (ApiSync sync = ApiSync.start(db.dataSource(), server.server().applier(),
+                    stripe.api(SimulatedStripe.KEY, 100, 100, 1), settings)) {
+                server.server().follow(sync);
+                waitFor(() -> health(server).path("stripe_api").path("first_backfill").asText().startsWith("completed"));
+                waitFor(() -> health(server).path("stripe_api").path("polling").path("passes").asLong() >= 2);
+
+                JsonNode api = health(server).path("stripe_api");
+                assertThat(api.path("polling").path("failed_passes").asLong()).isZero();
+                assertThat(Instant.parse(api.path("polling").path("last_pass_at").asText()))
+                        .isAfter(Instant.now().minusSeconds(60));
+                assertThat(api.path("feed_read_up_to").asText()).isNotEmpty();
+                assertThat(api.path("refetches_waiting").isIntegralNumber()).isTrue();
+                assertThat(server.get("/metrics").body())
+                        .containsPattern("opensigma_poll_passes_total\\{outcome=\"ok\"\\} [1-9]")
+                        .contains("opensigma_poll_last_success_timestamp_seconds ")
+                        .contains("opensigma_refetches_waiting ");
+
+                // Stripe gone: the polls fail and say why; events can still be stored, so health stays ok.
+                stripe.close();
+                waitFor(() -> health(server).path("stripe_api").path("polling").path("failed_passes").asLong() >= 1);
+                HttpResponse<String> answer = server.get("/health");
+                assertThat(answer.statusCode()).isEqualTo(200);
+                JsonNode outage = SimulatedStripe.json(answer.body());
+                assertThat(outage.path("status").asText()).isEqualTo("ok");
+                assertThat(outage.path("stripe_api").path("polling").path("last_failure").asText()).contains("Could not reach Stripe");
+                assertThat(server.get("/metrics").body())
+                        .containsPattern("opensigma_poll_passes_total\\{outcome=\"failed\"\\} [1-9]");
+            }
+        } finally {
+            stripe.close();
+        }
+    }
+
+    private static JsonNode health(RunningServer server) {
+        try {
+            return SimulatedStripe.json(server.get("/health").body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -116,6 +116,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 try (ApiSync sync = ApiSync.start(db.dataSource(), server.applier(), api, new ApiSync.Settings(List.of(""),
                         Duration.ofSeconds(5), false, 64))) {
+                    server.follow(sync);
                     printWhereToLook(out, db);
                     if (exitWhenReady) {
                         return 0;

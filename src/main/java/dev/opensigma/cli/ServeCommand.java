@@ -114,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
         if (api.isPresent()) {
             openSync.set(ApiSync.start(db.dataSource(), server.applier(), api.get(), new ApiSync.Settings(List.of(""),
                     Duration.ofSeconds(pollSeconds), true, 64)));
+            server.follow(openSync.get());
         }
 
         var info = db.connectionInfo();

@@ -79,7 +79,7 @@ final class WebhooksCommand implements Runnable {
                 err.println("error: " + e.getMessage());
                 err.flush();
                 return 1;
-
+            }
         }
     }
 }

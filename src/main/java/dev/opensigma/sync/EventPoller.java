@@ -37,6 +37,13 @@ public final class EventPoller implements AutoCloseable {
     public record Pass(long events, long applied, long duplicates, long refetched, long unannounced) {
     }
 
+    /**
+     * How the background polling goes, for {@code /health} and {@code /metrics}: passes completed
+     * and failed, and when each last happened (null if never).
+     */
+    public record Status(long passes, long failures, Instant lastPassAt, Instant lastFailureAt, String lastFailure) {
+    }
+
     /** Refetch requests worked through per pass, at most (the rest wait for the next). */
     static final int REFETCHES_PER_PASS = 100;
 
@@ -50,6 +57,7 @@ public final class EventPoller implements AutoCloseable {
     private volatile boolean running = true;
     private Thread thread;
     private int passes;
+    private volatile Status status = new Status(0, 0, null, null, null);
 
     /**
      * @param accounts "" for the key's own account, plus connected account ids
@@ -136,12 +144,16 @@ public final class EventPoller implements AutoCloseable {
                     if (pass.applied() > 0) {
                         log.debug("Polled {} event(s), {} new", pass.events(), pass.applied());
                     }
+                    Status s = status;
+                    status = new Status(s.passes() + 1, s.failures(), Instant.now(), s.lastFailureAt(), s.lastFailure());
                 } catch (InterruptedException e) {
                     return;
                 } catch (AccessDeniedException e) {
                     log.error("Polling /v1/events was refused: {}", e.getMessage());
+                    failed(e);
                 } catch (StripeApiException | SQLException | RuntimeException e) {
                     log.warn("Polling /v1/events failed, retrying in {} s: {}", interval.toSeconds(), e.getMessage());
+                    failed(e);
                 }
                 try {
                     Thread.sleep(interval);
@@ -151,6 +163,16 @@ public final class EventPoller implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** How the background polling goes. */
+    public Status status() {
+        return status;
+    }
+
+    private void failed(Exception e) {
+        Status s = status;
+        status = new Status(s.passes(), s.failures() + 1, s.lastPassAt(), Instant.now(), e.getMessage());
     }
 
     private static String label(String account) {
