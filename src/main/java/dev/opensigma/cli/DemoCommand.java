@@ -92,6 +92,11 @@ final class DemoCommand implements Callable<Integer> {
             db.migrate();
             StripeApi api = new StripeApi(ApiSettings.defaults(URI.create(simulator.baseUrl()), ApiKey.of(DEMO_KEY))
                     .withBudget(96, 24));
+            // Another --seed on the same --data-dir is another account: refused, as for a real key.
+            int refused = StripeApiOptions.claimAccount(db, api, "demo", err);
+            if (refused != 0) {
+                return refused;
+            }
             WebhookSetup.Outcome webhook = new WebhookSetup(api, db.dataSource())
                     .setUp("http://127.0.0.1:" + port + "/webhooks", false);
             ServerSettings settings = new ServerSettings("127.0.0.1", port, WebhookSetup.storedSecrets(db.dataSource()),

@@ -47,6 +47,13 @@ class DemoCommandTest {
             assertThat(TestDatabase.count(db, "select count(*) from subscriptions")).isPositive();
             assertThat(TestDatabase.count(db, "select count(*) from events")).isPositive();
             assertThat(TestDatabase.rows(db, "select status from backfill_runs")).containsExactly(List.of("completed"));
+            assertThat(TestDatabase.rows(db, "select livemode, recorded_by from mirrored_account"))
+                    .containsExactly(List.of("f", "demo"));
         }
+        // Another seed is another account: not mixed into this one's tables.
+        Cli.Result other = Cli.run("demo", "--data-dir", dataDir.toString(), "--port", String.valueOf(port),
+                "--simulator-port", String.valueOf(simulatorPort), "--seed", "2", "--exit-when-ready");
+        assertThat(other.exit()).as(other.toString()).isEqualTo(2);
+        assertThat(other.err()).contains("holds the data of Stripe account").contains("One schema mirrors one account");
     }
 }
