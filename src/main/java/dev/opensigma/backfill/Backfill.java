@@ -96,6 +96,8 @@ public final class Backfill {
             }
             long replayed = 0;
             if (errors.isEmpty()) {
+                log.info("Listed {} objects in {} pages ({} s since the start); now the events of the feeds", work.objects(),
+                        work.pages(), Math.round(progress.seconds()));
                 replayed = replayEvents(run, errors);
             }
             store.finishRun(run.id(), errors.isEmpty(), errors.isEmpty() ? null : String.join("\n", errors));
@@ -209,13 +211,15 @@ public final class Backfill {
                 continue;
             }
             try {
+                boolean neverRead = cursors.read(mark.account()).isEmpty() || mark.eventId() == null;
                 EventFeed.Read read = replayFrom(mark);
                 if (read.newest() != null) {
                     cursors.advance(mark.account(), read.newest());
                 }
                 store.markReplayed(run.id(), mark.account());
                 replayed += read.events();
-                log.info("Replayed {} event(s) created during the backfill{}", read.events(),
+                log.info(neverRead ? "Imported the {} event(s) Stripe still keeps{}, those created during the backfill among them"
+                                : "Replayed {} event(s) created during the backfill{}", read.events(),
                         mark.account().isEmpty() ? "" : " of " + mark.account());
             } catch (StripeApiException e) {
                 errors.add("Could not replay the events created during the backfill"
@@ -224,6 +228,27 @@ public final class Backfill {
         }
         return replayed;
     }
+
+    /**
+     * Where to split what is left of a range, from {@code lower} up to {@code oldestSeen} (the
+     * oldest object paged so far; lists run newest first): the range keeps about
+     * {@value #PAGES_KEPT} more pages' worth of time at the density of the page just read, or half
+     * of what is left if that is less, and the older rest becomes a range of its own, split again
+     * when it is paged. Halving the time alone wastes splits, since an account's objects are not
+     * spread evenly over the years: most are recent, and the older half of 2011-2026 is empty.
+     *
+     * @param pageSpan seconds between the newest and the oldest object of the page just read
+     */
+    static long splitPoint(long lower, long oldestSeen, long pageSpan) {
+        long mid = lower + (oldestSeen - lower) / 2;
+        if (pageSpan <= 0 || pageSpan > (oldestSeen - lower) / PAGES_KEPT) {
+            return mid;
+        }
+        return Math.max(mid, oldestSeen - PAGES_KEPT * pageSpan);
+    }
+
+    /** Pages' worth of time a range keeps when it is split (see {@link #splitPoint}). */
+    static final int PAGES_KEPT = 8;
 
     /** After a page: the range to continue (null when it is finished) and a range split off it (or null). */
     private record Step(Range next, Range split) {
@@ -398,14 +423,14 @@ public final class Backfill {
 
             JsonNode last = data.isEmpty() ? null : data.get(data.size() - 1);
             Range next = range.advanced(last == null ? range.cursor() : last.path("id").asText(), data.size(),
-                    last == null ? range.lastCreated() : Long.valueOf(last.path("created").asLong()));
+                    last == null ? range.lastCreated() : Long.valueOf(type.createdOf(last)));
             Range split = null;
             if (hasMore && type.createdFilter() && next.lastCreated() != null && queue.wantsMoreRanges(next)) {
                 long lower = next.createdGte() != null ? next.createdGte() : STRIPE_EPOCH;
-                long mid = lower + (next.lastCreated() - lower) / 2;
-                if (mid > lower && mid < next.lastCreated()) {
-                    split = Range.fresh(range.account(), range.listType(), range.variant(), null, next.createdGte(), mid);
-                    next = next.startingFrom(mid);
+                long at = splitPoint(lower, next.lastCreated(), type.createdOf(data.get(0)) - type.createdOf(last));
+                if (at > lower && at < next.lastCreated()) {
+                    split = Range.fresh(range.account(), range.listType(), range.variant(), null, next.createdGte(), at);
+                    next = next.startingFrom(at);
                 }
             }
             Range storedSplit = store.savePage(run.id(), next, !hasMore, split, children);

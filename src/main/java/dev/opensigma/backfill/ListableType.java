@@ -49,6 +49,15 @@ public record ListableType(String name, String objectType, String path, boolean 
                 .toList();
     }
 
+    /**
+     * When a listed object was created, the time its list's {@code created[...]} filter goes by:
+     * its {@code created}, or for an invoice item, which has none, its {@code date} ("time at which
+     * the object was created").
+     */
+    public long createdOf(JsonNode object) {
+        return object.path(objectType.equals("invoiceitem") ? "date" : "created").asLong();
+    }
+
     /** True when this parent object's own embedded list shows children beyond those embedded. */
     public boolean needsFetching(JsonNode parentObject) {
         if (parent.embeddedField() == null) {

@@ -117,7 +117,8 @@ final class BackfillCommand implements Callable<Integer> {
             }
             if (result.completed()) {
                 out.printf("Backfill run %d %s: %,d objects in %,d pages, %.0f s (%,.0f objects/s); %,d requests,"
-                                + " %,d answered 429, %,d answered 5xx; %,d event(s) created meanwhile replayed.%n",
+                                + " %,d answered 429, %,d answered 5xx; %,d event(s) applied from the feed"
+                                + " (on a first run, all Stripe keeps).%n",
                         result.runId(), result.resumed() ? "resumed and completed" : "completed", result.objects(),
                         result.pages(), seconds, result.objects() / Math.max(seconds, 1e-3), counts.requests(),
                         counts.rateLimited(), counts.serverErrors(), result.eventsReplayed());

@@ -78,6 +78,14 @@ class BackfillTest {
             assertThat(TestDatabase.count(db, "select count(*) from objects where object_type = 'line_item' and parent_id = ?",
                     invoice.get(0))).as("lines of " + invoice.get(0)).isEqualTo(Long.parseLong(invoice.get(1)));
         }
+        // Every list split by created was split: invoice items too, whose time is their date.
+        assertThat(TestDatabase.rows(db, """
+                select list_type from backfill_ranges where parent_id is null and account = '' group by list_type
+                having sum(objects) > 300 and count(*) filter (where objects > 0) = 1 order by 1""")).isEmpty();
+        assertThat(TestDatabase.count(db, """
+                select count(*) from backfill_ranges
+                where list_type = 'invoice_items' and account = '' and created_lt is not null"""))
+                .as("the first range of invoice items and those split off it").isGreaterThan(1);
         // Connected accounts' rows carry their account.
         for (String account : stripe.simulator().connectedAccountIds()) {
             assertThat(TestDatabase.count(db, "select count(*) from objects where account = ?", account))
