@@ -27,7 +27,8 @@ class SimulateCommandTest {
                         "--seed", "5")));
         Matcher listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)").matcher("");
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!listening.reset(out.toString()).find()) {
+        // Its last line says how to stop it: the lines before it, read earlier, may not all be there yet.
+        while (!out.toString().contains("Ctrl-C") || !listening.reset(out.toString()).find()) {
             assertThat(running.isAlive()).as("exited early:\n" + out + err).isTrue();
             assertThat(System.nanoTime()).as("never started:\n" + out + err).isLessThan(deadline);
             Thread.sleep(50);
