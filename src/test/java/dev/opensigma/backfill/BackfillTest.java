@@ -79,9 +79,11 @@ class BackfillTest {
                     invoice.get(0))).as("lines of " + invoice.get(0)).isEqualTo(Long.parseLong(invoice.get(1)));
         }
         // Every list split by created was split: invoice items too, whose time is their date.
+        // (Ranges with an upper bound: the first one of each list and those split off; the run's last
+        // pass adds one without.) A list's first page, with more to come, splits its range.
         assertThat(TestDatabase.rows(db, """
                 select list_type from backfill_ranges where parent_id is null and account = '' group by list_type
-                having sum(objects) > 300 and count(*) filter (where objects > 0) = 1 order by 1""")).isEmpty();
+                having sum(objects) > 300 and count(*) filter (where created_lt is not null) = 1 order by 1""")).isEmpty();
         assertThat(TestDatabase.count(db, """
                 select count(*) from backfill_ranges
                 where list_type = 'invoice_items' and account = '' and created_lt is not null"""))
