@@ -115,7 +115,7 @@ public final class ApiSync implements AutoCloseable {
                 rs.next();
                 report.put("feed_read_up_to", rs.getTimestamp(1) == null ? null : text(rs.getTimestamp(1).toInstant()));
             }
-            report.put("refetches_waiting", Refetcher.waitingCount(dataSource));
+            report.put("refetches_waiting", Refetcher.waitingCount(c));
         } catch (SQLException e) {
             report.put("feed_read_up_to", null);
             report.put("refetches_waiting", null);

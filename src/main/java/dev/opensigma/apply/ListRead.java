@@ -25,7 +25,7 @@ public record ListRead(String parentType, String parentId, String account, Strin
      * lines); a customer's payment methods, say, outlive their place in its list.
      */
     public static boolean tellsRemovals(String parentType, String field) {
-        return RemovedChildren.goWithTheirParent(parentType, field);
+        return RemovedChildren.removing(parentType, field) != null;
     }
 
     /** The list of a parent that Stripe no longer has (a deleted draft answers 404): it holds nothing, now. */

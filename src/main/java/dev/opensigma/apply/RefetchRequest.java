@@ -64,7 +64,7 @@ record RefetchRequest(String objectType, String id, String account, String path,
             // invoice's lines past the tenth): Stripe answers 404, which says that none is left.
             if ("list".equals(list.path("object").asText()) && list.path("has_more").asBoolean(false)
                     && list.path("url").isTextual()
-                    && (!o.deleted() || RemovedChildren.goWithTheirParent(o.objectType(), field.getKey()))) {
+                    && (!o.deleted() || ListRead.tellsRemovals(o.objectType(), field.getKey()))) {
                 requests.add(new RefetchRequest(o.objectType(), o.objectId(), o.account(), list.path("url").asText(),
                         MORE_IN_LIST, o.eventId(), field.getKey()));
             }

@@ -56,7 +56,7 @@ import java.util.Set;
 final class RemovedChildren {
 
     /** A list whose entries exist only while listed. */
-    private record ChildList(String field, String childType) {
+    record ChildList(String field, String childType) {
     }
 
     /** Parent object type → its list. Other lists either never lose entries or are not embedded. */
@@ -139,13 +139,8 @@ final class RemovedChildren {
     private record Child(String type, String id, String parentType, String parentId) {
     }
 
-    /** Whether the entries of this parent's list exist only while it lists them. */
-    static boolean goWithTheirParent(String parentType, String field) {
-        return removing(parentType, field) != null;
-    }
-
     /** The parent's list {@code field} if its entries exist only while listed; else null. */
-    private static ChildList removing(String parentType, String field) {
+    static ChildList removing(String parentType, String field) {
         ChildList list = LISTS.get(parentType);
         return list != null && list.field().equals(field) ? list : null;
     }

@@ -161,18 +161,31 @@ public final class Backfill {
             throws SQLException, StripeApiException, InterruptedException {
         Optional<FeedPosition> cursor = cursors.read(mark.account());
         if (cursor.isEmpty() || mark.eventId() == null) {
-            return feed.readAll(mark.account());
+            return readAllKept(mark.account());
         }
         FeedPosition marked = new FeedPosition(mark.eventId(), mark.eventCreated());
         FeedPosition from = cursor.get().created().isBefore(marked.created()) ? cursor.get() : marked;
         try {
-            return feed.readAfter(mark.account(), from);
+            EventFeed.Read read = feed.readAfter(mark.account(), from);
+            log.info("Replayed {} event(s) created during the backfill{}", read.events(), of(mark.account()));
+            return read;
         } catch (FeedExpiredException e) {
             // Stripe no longer keeps the events since then: take the 30 days it keeps, and say what may be missing.
             log.warn("{} Reading the {} days Stripe keeps instead: deletions made before them cannot be seen in the"
                     + " feed, and stay live here.", e.getMessage(), EventFeed.RETENTION.toDays());
-            return feed.readAll(mark.account());
+            return readAllKept(mark.account());
         }
+    }
+
+    private EventFeed.Read readAllKept(String account) throws SQLException, StripeApiException, InterruptedException {
+        EventFeed.Read read = feed.readAll(account);
+        log.info("Imported the {} event(s) Stripe still keeps{}, those created during the backfill among them",
+                read.events(), of(account));
+        return read;
+    }
+
+    private static String of(String account) {
+        return account.isEmpty() ? "" : " of " + account;
     }
 
     /** One range per account, list and variant, of objects created since the run began. */
@@ -211,19 +224,15 @@ public final class Backfill {
                 continue;
             }
             try {
-                boolean neverRead = cursors.read(mark.account()).isEmpty() || mark.eventId() == null;
                 EventFeed.Read read = replayFrom(mark);
                 if (read.newest() != null) {
                     cursors.advance(mark.account(), read.newest());
                 }
                 store.markReplayed(run.id(), mark.account());
                 replayed += read.events();
-                log.info(neverRead ? "Imported the {} event(s) Stripe still keeps{}, those created during the backfill among them"
-                                : "Replayed {} event(s) created during the backfill{}", read.events(),
-                        mark.account().isEmpty() ? "" : " of " + mark.account());
             } catch (StripeApiException e) {
-                errors.add("Could not replay the events created during the backfill"
-                        + (mark.account().isEmpty() ? "" : " of " + mark.account()) + ": " + e.getMessage());
+                errors.add("Could not replay the events created during the backfill" + of(mark.account()) + ": "
+                        + e.getMessage());
             }
         }
         return replayed;

@@ -144,8 +144,7 @@ public final class EventPoller implements AutoCloseable {
                     if (pass.applied() > 0) {
                         log.debug("Polled {} event(s), {} new", pass.events(), pass.applied());
                     }
-                    Status s = status;
-                    status = new Status(s.passes() + 1, s.failures(), Instant.now(), s.lastFailureAt(), s.lastFailure());
+                    passed();
                 } catch (InterruptedException e) {
                     return;
                 } catch (AccessDeniedException e) {
@@ -168,6 +167,12 @@ public final class EventPoller implements AutoCloseable {
     /** How the background polling goes. */
     public Status status() {
         return status;
+    }
+
+    // Only the polling thread writes the status; readers see whole records.
+    private void passed() {
+        Status s = status;
+        status = new Status(s.passes() + 1, s.failures(), Instant.now(), s.lastFailureAt(), s.lastFailure());
     }
 
     private void failed(Exception e) {

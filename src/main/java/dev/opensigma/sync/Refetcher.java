@@ -135,7 +135,14 @@ public final class Refetcher {
 
     /** How many requests wait to be fetched (not given up). */
     public static long waitingCount(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(WAITING_COUNT)) {
+        try (Connection c = dataSource.getConnection()) {
+            return waitingCount(c);
+        }
+    }
+
+    /** The same, on a connection the caller holds. */
+    public static long waitingCount(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(WAITING_COUNT)) {
             s.setInt(1, MAX_ATTEMPTS);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
