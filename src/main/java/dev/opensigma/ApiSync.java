@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiSync implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiSync.class);
-    private static final String COMPLETED_RUNS = "select count(*) from backfill_runs where status = 'completed'";
+    private static final String LAST_COMPLETED_RUN = "select max(id) from backfill_runs where status = 'completed'";
 
     /**
      * @param accounts       "" for the key's own account, plus connected account ids to follow
@@ -53,8 +54,8 @@ public final class ApiSync implements AutoCloseable {
 
     private final DataSource dataSource;
     private final EventPoller poller;
-    /** What became of the first backfill: not needed, running, completed, or what went wrong. */
-    private volatile String firstBackfill = "not needed: one completed before";
+    /** What became of the first backfill: not asked for, running, completed (now or before), or what went wrong. */
+    private volatile String firstBackfill;
     private Thread backfillThread;
 
     private ApiSync(DataSource dataSource, EventPoller poller) {
@@ -65,9 +66,12 @@ public final class ApiSync implements AutoCloseable {
     public static ApiSync start(DataSource dataSource, Applier applier, StripeApi api, Settings settings) throws SQLException {
         Backfill backfill = new Backfill(api, applier, dataSource);
         ApiSync sync = new ApiSync(dataSource, poller(dataSource, applier, api, settings, backfill));
+        Optional<Long> completedBefore = settings.firstBackfill() ? lastCompletedRun(dataSource) : Optional.empty();
         if (!settings.firstBackfill()) {
             sync.firstBackfill = "not asked for";
-        } else if (!hasCompletedBackfill(dataSource)) {
+        } else if (completedBefore.isPresent()) {
+            sync.firstBackfill = "completed before: run " + completedBefore.get();
+        } else {
             sync.firstBackfill = "running";
             sync.backfillThread = Thread.ofPlatform().name("first-backfill").daemon(true).start(() -> {
                 try {
@@ -167,11 +171,12 @@ public final class ApiSync implements AutoCloseable {
         return new Refetcher(api, applier, dataSource, ListableTypes::retrievePath, new BackfilledLists(dataSource)::readAfter);
     }
 
-    static boolean hasCompletedBackfill(DataSource dataSource) throws SQLException {
+    private static Optional<Long> lastCompletedRun(DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(COMPLETED_RUNS)) {
+             ResultSet rs = s.executeQuery(LAST_COMPLETED_RUN)) {
             rs.next();
-            return rs.getLong(1) > 0;
+            long run = rs.getLong(1);
+            return rs.wasNull() ? Optional.empty() : Optional.of(run);
         }
     }
 

@@ -36,6 +36,7 @@ class ApiSyncTest {
             assertThat(stripe.differences(db)).allSatisfy(d -> assertThat(d).contains("type=balance_transaction"));
             // A second start finds the completed backfill and does not run another.
             try (ApiSync again = ApiSync.start(db.dataSource(), applier, stripe.api(), settings)) {
+                assertThat(again.health().get("first_backfill")).isEqualTo("completed before: run 1");
                 Thread.sleep(1500);
             }
             assertThat(TestDatabase.count(db, "select count(*) from backfill_runs")).isEqualTo(1);

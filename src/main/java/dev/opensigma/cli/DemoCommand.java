@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
                 try (ApiSync sync = ApiSync.start(db.dataSource(), server.applier(), api, new ApiSync.Settings(List.of(""),
-                        Duration.ofSeconds(5), false, 64))) {
+                        Duration.ofSeconds(5), true, 64))) {
                     server.follow(sync);
                     printWhereToLook(out, db);
                     if (exitWhenReady) {
@@ -147,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " from charges where status = 'succeeded' group by 1 order by 1\"");
         out.println("  ./opensigma query" + flags + " \"select id, version, valid_from, event_type from history"
                 + " order by valid_from desc limit 10\"");
-        out.println("  ./opensigma search" + flags + " \"gmail.com\"");
+        out.println("  ./opensigma search" + flags + " \"example.org\"");
         out.println("  ./opensigma status" + flags);
         out.println("Ctrl-C to stop.");
         out.flush();

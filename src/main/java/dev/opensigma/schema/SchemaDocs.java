@@ -310,7 +310,8 @@ public final class SchemaDocs {
                 "table (object_type text, id text, table_name text, rank real, summary text, deleted boolean,"
                         + " data jsonb)",
                 "Finds objects of any type by id, email, name, description, number, metadata and other text,"
-                        + " ranked (an exact id first, then full-text rank and trigram similarity; typo-tolerant"
+                        + " ranked (an exact id first, then full-text rank and trigram similarity, the object a"
+                        + " name or email belongs to before those that mention it; typo-tolerant"
                         + " matching when nothing matches exactly). `select * from search('ada@example.com')`;"
                         + " defaults: 20 results, every type, deleted objects left out.", true));
         functions.add(new Function("search_text", "search_text(data jsonb)", "text",

@@ -168,6 +168,29 @@ class SearchTest {
     }
 
     @Test
+    void theObjectANameBelongsToComesBeforeTheObjectsThatMentionIt() throws Exception {
+        // More charges than results, each naming the customer (twice: billing and shipping); the
+        // customer's type sorts after 'charge'.
+        String customer = "{\"id\":\"cus_zz_hopper\",\"object\":\"customer\",\"email\":\"adele.hopper@hopper-labs.example\","
+                + "\"name\":\"Adele Hopper\"}";
+        String charge = "{\"id\":\"ch_hopper%d\",\"object\":\"charge\",\"customer\":\"cus_zz_hopper\","
+                + "\"receipt_email\":\"adele.hopper@hopper-labs.example\",\"billing_details\":{\"name\":\"Adele Hopper\"},"
+                + "\"shipping\":{\"name\":\"Adele Hopper\"}}";
+        List<String> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(event("evt_hc" + i, "charge.succeeded", 600 + i, charge.formatted(i), null));
+        }
+        events.add(event("evt_hcus", "customer.created", 590, customer, null));
+        applying.apply(events);
+
+        assertThat(search("Hopper").getFirst()).isEqualTo("cus_zz_hopper");
+        assertThat(search("hopper-labs.example").getFirst()).isEqualTo("cus_zz_hopper");
+        assertThat(ids("select id from search(?, 2)", "Adele Hopper")).containsExactly("cus_zz_hopper", "ch_hopper0");
+        // An exact id still outranks a name.
+        assertThat(search("ch_hopper1").getFirst()).isEqualTo("ch_hopper1");
+    }
+
+    @Test
     void anUpdateReplacesTheOldTextAndALateEventDoesNot() throws Exception {
         String customer = "{\"id\":\"cus_upd\",\"object\":\"customer\",\"email\":\"%s\"}";
         applying.apply(event("evt_u1", "customer.created", 200, customer.formatted("first.address@oldmail.com"), null));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +42,15 @@ class DemoCommandTest {
         assertThat(result.out()).contains("Backfill completed").contains("./opensigma query --data-dir " + dataDir)
                 .contains("http://127.0.0.1:" + simulatorPort).contains("/webhooks");
 
+        // Every command the demo suggests works on what it copied and shows something.
+        List<String> suggested = result.out().lines().filter(l -> l.startsWith("  ./opensigma ")).toList();
+        assertThat(suggested).hasSizeGreaterThanOrEqualTo(4);
+        for (String line : suggested) {
+            Cli.Result tried = Cli.run(arguments(line.strip().substring("./opensigma ".length())));
+            assertThat(tried.exit()).as(line + " -> " + tried).isZero();
+            assertThat(tried.out()).as(line).doesNotContain("(0 rows)");
+        }
+
         try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, "stripe"), 2)) {
             assertThat(TestDatabase.count(db, "select count(*) from customers")).isPositive();
             assertThat(TestDatabase.count(db, "select count(*) from charges")).isPositive();
@@ -55,5 +65,11 @@ class DemoCommandTest {
                 "--simulator-port", String.valueOf(simulatorPort), "--seed", "2", "--exit-when-ready");
         assertThat(other.exit()).as(other.toString()).isEqualTo(2);
         assertThat(other.err()).contains("holds the data of Stripe account").contains("One schema mirrors one account");
+    }
+
+    /** A suggested command line's arguments, as a shell splits them: words, and "double-quoted" ones whole. */
+    private static String[] arguments(String commandLine) {
+        return Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(commandLine).results()
+                .map(m -> m.group(1) != null ? m.group(1) : m.group(2)).toArray(String[]::new);
     }
 }

@@ -61,8 +61,8 @@ class SearchCommandTest {
         assertThat(r.out().lines().toList()).containsExactly(
                 "object_type | id       | rank  | summary",
                 "------------+----------+-------+---------------------------------",
-                "customer    | cus_ada  | 7.091 | Ada Lovelace · ada@lovelace.org",
-                "customer    | cus_adam | 0.875 | Adam Smith, Jr. · adam@smith.org",
+                "customer    | cus_ada  | 7.591 | Ada Lovelace · ada@lovelace.org",
+                "customer    | cus_adam | 1.375 | Adam Smith, Jr. · adam@smith.org",
                 "(2 rows)");
         assertThat(r.err()).isEmpty();
     }
@@ -84,13 +84,14 @@ class SearchCommandTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode rows = Json.MAPPER.readTree(r.out());
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0).get("id").asText()).isEqualTo("ch_ada");
-        assertThat(rows.get(0).get("table_name").asText()).isEqualTo("charges");
-        assertThat(rows.get(0).get("rank").isNumber()).isTrue();
-        assertThat(rows.get(0).get("deleted").booleanValue()).isFalse();
-        assertThat(rows.get(0).get("data").get("amount").intValue()).isEqualTo(100);
-        assertThat(rows.get(1).get("id").asText()).isEqualTo("cus_ada");
-        assertThat(rows.get(1).get("data").get("name").asText()).isEqualTo("Ada Lovelace");
+        // The customer whose email it is first, then the charge that mentions it.
+        assertThat(rows.get(0).get("id").asText()).isEqualTo("cus_ada");
+        assertThat(rows.get(0).get("data").get("name").asText()).isEqualTo("Ada Lovelace");
+        assertThat(rows.get(1).get("id").asText()).isEqualTo("ch_ada");
+        assertThat(rows.get(1).get("table_name").asText()).isEqualTo("charges");
+        assertThat(rows.get(1).get("rank").isNumber()).isTrue();
+        assertThat(rows.get(1).get("deleted").booleanValue()).isFalse();
+        assertThat(rows.get(1).get("data").get("amount").intValue()).isEqualTo(100);
     }
 
     @Test
