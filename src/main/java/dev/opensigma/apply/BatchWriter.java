@@ -130,6 +130,7 @@ final class BatchWriter {
     private final ObjectTables tables;
     /** The API version the current state is to be rendered in; null when nothing fetches objects again. */
     private final String pinnedApiVersion;
+    private final MirroredMode mirroredMode = new MirroredMode();
 
     BatchWriter(DataSource dataSource, ObjectTables tables, String pinnedApiVersion) {
         this.dataSource = dataSource;
@@ -202,6 +203,8 @@ final class BatchWriter {
             }
             if (o.event() != null && !fresh.contains(o.eventId())) {
                 outcomes[i] = Outcome.DUPLICATE;
+            } else if (o.hasVersion() && !mirroredMode.admits(c, o)) {
+                outcomes[i] = Outcome.ARCHIVED_OTHER_MODE;
             } else if (o.hasVersion()) {
                 outcomes[i] = Outcome.APPLIED;
                 filed.add(o);

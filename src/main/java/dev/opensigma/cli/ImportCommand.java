@@ -52,6 +52,12 @@ final class ImportCommand implements Callable<Integer> {
                     summary.outcomes().getOrDefault(Outcome.ARCHIVED, 0L),
                     summary.outcomes().getOrDefault(Outcome.DUPLICATE, 0L),
                     summary.invalidLines().size(), summary.failed());
+            long otherMode = summary.outcomes().getOrDefault(Outcome.ARCHIVED_OTHER_MODE, 0L);
+            if (otherMode > 0) {
+                out.printf("%d event(s) of the other mode (test or live) than the account this schema mirrors"
+                        + " (./opensigma status): archived in 'events', their objects not filed. Import them into"
+                        + " another schema (--schema) to query them.%n", otherMode);
+            }
             summary.invalidLines().stream().limit(20).forEach(l -> err.println("  skipped " + l));
             if (summary.invalidLines().size() > 20) {
                 err.println("  ... and " + (summary.invalidLines().size() - 20) + " more");
