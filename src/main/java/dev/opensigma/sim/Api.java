@@ -99,7 +99,7 @@ final class Api {
             }
             checkPermission(key, match.route(), account);
             byte[] body = dispatch(match, r, account, key);
-            return new Response(200, body, headers, endpoint, masked, false);
+            return new Response(200, key.live() ? LiveRendering.of(body) : body, headers, endpoint, masked, false);
         } catch (ApiError e) {
             headers.putAll(e.headers);
             return new Response(e.status, json(e.body(requestId)), headers, endpoint, masked, fast);

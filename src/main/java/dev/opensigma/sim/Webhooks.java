@@ -275,7 +275,7 @@ final class Webhooks implements AutoCloseable {
             return;
         }
         int status;
-        String body = event.bytes().string();
+        String body = e.node.path("livemode").asBoolean() ? LiveRendering.of(event.bytes().string()) : event.bytes().string();
         try {
             String signature = Webhook.Signature.generateSignatureHeader(body, e.secret, Webhook.Util.getTimeNow());
             HttpRequest request = HttpRequest.newBuilder(URI.create(e.node.path("url").asText()))

@@ -108,6 +108,33 @@ class WebhooksTest {
     }
 
     @Test
+    void aLiveKeyAndALiveEndpointSeeTheAccountInLiveMode() throws Exception {
+        try (StripeSimulator sim = StripeSimulator.start(SimulatorSettings.fast().withSeed(24));
+             Receiver receiver = new Receiver(n -> 200)) {
+            StripeHttp live = new StripeHttp(sim.baseUrl(), "sk_live_webhooks1234");
+            StripeHttp test = new StripeHttp(sim.baseUrl(), "sk_test_webhooks1234");
+            JsonNode endpoint = createEndpoint(live, receiver.url(), "");
+            assertThat(endpoint.path("livemode").asBoolean()).isTrue();
+
+            sim.generateActivity(5);
+            Set<String> expected = expected(live);
+            await(() -> receiver.acknowledged.containsAll(expected), Duration.ofSeconds(30),
+                    () -> "delivered " + receiver.acknowledged.size() + " of " + expected.size());
+            for (Receiver.Received r : receiver.received) {
+                assertThat(r.body()).contains("\"livemode\":true").doesNotContain("\"livemode\":false");
+                assertThat(verifies(r.body(), r.signature(), endpoint.path("secret").asText())).isTrue();
+            }
+            JsonNode anyEvent = StripeHttp.parse(receiver.received.getFirst().body());
+            String path = "/v1/events/" + anyEvent.path("id").asText();
+            assertThat(live.get(path).json()).isEqualTo(anyEvent);
+            assertThat(live.get("/v1/customers?limit=5").body()).contains("\"livemode\":true").doesNotContain("\"livemode\":false");
+            // The test key sees the same account in test mode.
+            assertThat(test.get(path).json().path("livemode").asBoolean()).isFalse();
+            assertThat(test.get(path).json().path("data").path("object").path("livemode").asBoolean(true)).isFalse();
+        }
+    }
+
+    @Test
     void failedDeliveriesAreRetriedWithBackoffUntilTheyGetA2xx() throws Exception {
         try (StripeSimulator sim = StripeSimulator.start(SimulatorSettings.fast().withSeed(22));
              Receiver receiver = new Receiver(n -> n <= 2 ? 500 : 200)) {
