@@ -203,7 +203,7 @@ final class BatchWriter {
             }
             if (o.event() != null && !fresh.contains(o.eventId())) {
                 outcomes[i] = Outcome.DUPLICATE;
-            } else if (o.hasVersion() && !mirroredMode.admits(c, o)) {
+            } else if (!mirroredMode.admits(c, o)) {
                 outcomes[i] = Outcome.ARCHIVED_OTHER_MODE;
             } else if (o.hasVersion()) {
                 outcomes[i] = Outcome.APPLIED;
@@ -217,7 +217,7 @@ final class BatchWriter {
         for (int i = 0; i < batch.size(); i++) {
             Observation o = batch.get(i);
             StripeEvent.RelatedObject related = o.event() == null ? null : o.event().relatedObject();
-            if (related != null && fresh.contains(o.eventId())) {
+            if (related != null && fresh.contains(o.eventId()) && outcomes[i] != Outcome.ARCHIVED_OTHER_MODE) {
                 refetches.add(RefetchRequest.object(related.type(), related.id(), o.account(), related.url(),
                         RefetchRequest.THIN_EVENT, o.eventId()));
             }

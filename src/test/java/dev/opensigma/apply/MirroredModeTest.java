@@ -58,6 +58,22 @@ class MirroredModeTest {
     }
 
     @Test
+    void aThinEventOfTheOtherModeAsksForNothingToBeFetched() throws Exception {
+        String thin = """
+                {"id":"evt_thin_test","object":"v2.core.event","type":"v1.billing.meter.error_report_triggered",\
+                "created":"2026-11-23T08:00:00.000Z","livemode":false,\
+                "related_object":{"id":"mtr_test","type":"billing.meter","url":"/v1/billing/meters/mtr_test"}}""";
+        try (Database db = TestDatabase.fresh()) {
+            recordMode(db, true);
+            try (Applying applying = new Applying(db, 1, 100)) {
+                assertThat(applying.apply(thin)).isEqualTo(Outcome.ARCHIVED_OTHER_MODE);
+            }
+            assertThat(TestDatabase.count(db, "select count(*) from events where id = 'evt_thin_test'")).isEqualTo(1);
+            assertThat(TestDatabase.count(db, "select count(*) from refetches")).isZero();
+        }
+    }
+
+    @Test
     void aLiveEventOnATestMirrorIsArchivedToo() throws Exception {
         try (Database db = TestDatabase.fresh()) {
             recordMode(db, false);
