@@ -5,7 +5,8 @@
  * years of history ({@code History}: catalogue, payouts and transfers, customer stories; shapes
  * from Stripe's own sample objects in {@code Templates}) served over HTTP ({@code ApiServer},
  * {@code Api}) with Stripe's lists and cursors ({@code Listing}, {@code Lists}), errors
- * ({@code ApiError}), keys ({@code ApiKeys}), rate limits ({@code RateLimiter}), Connect scoping,
+ * ({@code ApiError}), keys ({@code ApiKeys}; a live key sees the account rendered in live mode,
+ * {@code LiveRendering}), rate limits ({@code RateLimiter}), Connect scoping,
  * {@code /v1/events} with 30-day retention, and signed webhook deliveries ({@code Webhooks}).
  * Every change goes through {@code Story}, which records the event carrying the object's state
  * right after the change, so the newest event about an object always equals its current state;
