@@ -158,6 +158,13 @@ public final class QueryBenchmark {
                       and later.status = 'canceled'
                     order by s.id;
                     """),
+            new Query("Started and not ended on 2026-03-01 (current state)", "Subscriptions that had started and not ended on a date", """
+                    select id, customer, status as status_now, created, ended_at
+                    from subscriptions
+                    where created <= '2026-03-01'
+                      and (ended_at is null or ended_at > '2026-03-01')
+                    order by id;
+                    """),
             new Query("Dispute status changes of one charge", "How many times a charge's dispute changed status", """
                     select d.id as dispute, d.status, count(*) filter (where c.changes ? 'status') as status_changes
                     from disputes as d

@@ -45,6 +45,11 @@ class RecipesTest {
         expect("Subscriptions active on one date and canceled by another",
                 row("sub_1", "cus_ada", "2026-04-15 09:00:00+00"),
                 row("sub_3", "cus_cy", "2026-05-31 23:59:59+00"));
+        expect("Subscriptions that had started and not ended on a date",
+                row("sub_1", "cus_ada", "canceled", "2026-01-10 10:00:00+00", "2026-04-15 09:00:00+00"),
+                row("sub_2", "cus_bob", "canceled", "2026-02-01 08:00:00+00", "2026-06-10 06:00:00+00"),
+                row("sub_3", "cus_cy", "canceled", "2026-02-20 14:00:00+00", "2026-05-31 23:59:59+00"),
+                row("sub_5", "cus_ada", "active", "2026-01-20 10:00:00+00", null));   // sub_4 began on 03-02
         expect("How many times a charge's dispute changed status",
                 row("dp_1", "won", "3"));
         expect("MRR on the first of each month",
