@@ -156,6 +156,15 @@ public final class BackfillBenchmark {
                     r.peakRss() / (1024 * 1024),
                     r.completed() && r.objects() >= r.expectedObjects() ? "yes" : "**no** (" + r.objects() + " of " + r.expectedObjects() + ")"));
         }
+        // How much of our own side's speed the limits and latency leave: the ceiling compares with
+        // Stripe's budget, this with what this machine's write path manages at all.
+        runs.stream().filter(Run::limits).findFirst().ifPresent(limited -> runs.stream().filter(r -> !r.limits())
+                .findFirst().ifPresent(unlimited -> b.append(String.format(Locale.ROOT,
+                        "%nWith Stripe's limits and latency the run went at %.0f %% of the speed of the run without"
+                                + " them (%,.0f against %,.0f objects/s): what the limits and latency cost, whatever"
+                                + " this machine's own speed.%n",
+                        100 * limited.objectsPerSecond() / unlimited.objectsPerSecond(), limited.objectsPerSecond(),
+                        unlimited.objectsPerSecond()))));
         return b.toString();
     }
 }
