@@ -65,6 +65,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest accepted request body. Default: ${DEFAULT-VALUE}")
     long maxBodyBytes;
 
+    @Mixin
+    FollowedAccounts followed;
+
     @Option(names = "--poll-interval", defaultValue = "5",
             description = "With STRIPE_API_KEY: seconds between reads of /v1/events. Default: ${DEFAULT-VALUE}")
     int pollSeconds;
@@ -72,8 +75,15 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Optional<StripeApi> api;
+        List<String> accounts;
         try {
             api = StripeApiOptions.configured() ? Optional.of(StripeApiOptions.fromEnvironment()) : Optional.empty();
+            accounts = followed.all();
+            if (api.isEmpty() && accounts.size() > 1) {
+                throw new IllegalArgumentException("--account follows a connected account through the Stripe API:"
+                        + " set STRIPE_API_KEY (events of connected accounts also arrive by a Connect webhook endpoint:"
+                        + " ./opensigma webhooks setup --connect)");
+            }
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             spec.commandLine().getErr().flush();
@@ -112,7 +122,7 @@ final class ServeCommand implements Callable<Integer> {
         Server server = Server.start(db, settings);
         openServer.set(server);
         if (api.isPresent()) {
-            openSync.set(ApiSync.start(db.dataSource(), server.applier(), api.get(), new ApiSync.Settings(List.of(""),
+            openSync.set(ApiSync.start(db.dataSource(), server.applier(), api.get(), new ApiSync.Settings(accounts,
                     Duration.ofSeconds(pollSeconds), true, 64)));
             server.follow(openSync.get());
         }
@@ -125,6 +135,7 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  POST /direct    " + (settings.directToken().isPresent() ? "enabled" : "disabled: set OPENSIGMA_DIRECT_TOKEN"));
         out.println("  GET  /health, GET /metrics");
         out.println("Stripe API: " + api.map(a -> "following " + a.settings().baseUrl() + " with " + a.settings().key()
+                + (accounts.size() > 1 ? " and " + (accounts.size() - 1) + " connected account(s)" : "")
                 + " (first backfill unless one completed; /v1/events every " + pollSeconds + " s)")
                 .orElse("not used: set STRIPE_API_KEY to backfill and poll /v1/events"));
         out.println("Database: " + DatabaseUrl.redact(info.postgresUrl()) + " (schema " + db.schema() + ")");

@@ -10,7 +10,6 @@ import dev.opensigma.sync.EventPoller;
 import dev.opensigma.sync.Refetcher;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,26 +41,26 @@ final class SyncCommand implements Callable<Integer> {
             + " uncertain or incomplete, and exit (for cron jobs and scripts).")
     boolean once;
 
-    @Option(names = "--account", paramLabel = "acct_...", description = "Also follow this connected account (repeatable).")
-    List<String> connected = new ArrayList<>();
+    @Mixin
+    FollowedAccounts followed;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         StripeApi api;
+        List<String> accounts;
         try {
             if (intervalSeconds < 1) {
                 throw new IllegalArgumentException("--interval must be at least 1 second");
             }
+            accounts = followed.all();
             api = StripeApiOptions.fromEnvironment();
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             err.flush();
             return 2;
         }
-        List<String> accounts = new ArrayList<>(List.of(""));
-        accounts.addAll(connected);
         ApiSync.Settings settings = new ApiSync.Settings(accounts, Duration.ofSeconds(intervalSeconds), false, 64);
         try (Database db = database.openMigrated(8);
              Applier applier = new Applier(db.dataSource(), Applier.DEFAULT_WRITERS, 500, 10_000, outcomes -> { },

@@ -15,7 +15,7 @@ class HelpTest {
 
     static Stream<Arguments> commands() {
         return Stream.of(
-                Arguments.of("serve", List.of("--data-dir", "--schema", "--host", "--port", "--writers", "--max-batch",
+                Arguments.of("serve", List.of("--data-dir", "--schema", "--host", "--port", "--writers", "--max-batch", "--account",
                         "--max-body-bytes", "STRIPE_WEBHOOK_SECRET")),
                 Arguments.of("migrate", List.of("--data-dir", "--schema")),
                 Arguments.of("db-url", List.of("--data-dir", "--schema", "--jdbc")),
@@ -25,7 +25,7 @@ class HelpTest {
                 Arguments.of("import", List.of("--data-dir", "--schema", "FILE")),
                 Arguments.of("schema-docs", List.of("--output", "docs/schema.md")),
                 Arguments.of("backfill", List.of("--types", "--since", "--account", "--connect", "--workers", "STRIPE_API_KEY")),
-                Arguments.of("sync", List.of("--interval", "--once", "STRIPE_API_KEY")),
+                Arguments.of("sync", List.of("--interval", "--once", "--account", "STRIPE_API_KEY")),
                 Arguments.of("status", List.of("--data-dir", "--schema", "backfill_progress")),
                 Arguments.of("demo", List.of("--data-dir", "--port", "--scale")),
 
