@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -110,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
                 Backfill backfill = new Backfill(api, server.applier(), db.dataSource());
                 Backfill.Result result;
                 try (BackfillProgressView view = new BackfillProgressView(backfill.progress(), err, ProgressBar.isTerminal())) {
-                    result = backfill.run(new BackfillRequest(List.of(), null, null, false, 64));
+                    // Connected accounts too, as 'backfill --connect': the simulated platform has two.
+                    result = backfill.run(new BackfillRequest(List.of(), null, null, true, 64));
                 }
                 out.printf("Backfill %s: %,d objects in %.0f s (%.0f s since the demo started).%n",
                         result.completed() ? "completed" : "did NOT complete", result.objects(),
@@ -119,10 +121,12 @@ final class DemoCommand implements Callable<Integer> {
                 if (!result.completed()) {
                     return 1;
                 }
-                try (ApiSync sync = ApiSync.start(db.dataSource(), server.applier(), api, new ApiSync.Settings(List.of(""),
+                List<String> followed = new ArrayList<>(List.of(""));
+                followed.addAll(simulator.connectedAccountIds());
+                try (ApiSync sync = ApiSync.start(db.dataSource(), server.applier(), api, new ApiSync.Settings(followed,
                         Duration.ofSeconds(5), true, 64))) {
                     server.follow(sync);
-                    printWhereToLook(out, db);
+                    printWhereToLook(out, db, followed.size() - 1);
                     if (exitWhenReady) {
                         return 0;
                     }
@@ -134,11 +138,12 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printWhereToLook(PrintWriter out, Database db) {
+    private void printWhereToLook(PrintWriter out, Database db, int connectedAccounts) {
         String flags = " --data-dir " + dataDir;
         out.println();
         out.println("OpenSigma is following the simulated account: webhooks on http://127.0.0.1:" + port
-                + "/webhooks, and /v1/events every 5 s.");
+                + "/webhooks, and /v1/events every 5 s" + (connectedAccounts > 0
+                ? " (also for its " + connectedAccounts + " connected accounts, with Stripe-Account)." : "."));
         out.println("Database: " + DatabaseUrl.redact(db.connectionInfo().postgresUrl()) + " (schema stripe);"
                 + " full URL: ./opensigma db-url" + flags);
         out.println("Try:");
@@ -147,6 +152,8 @@ final class DemoCommand implements Callable<Integer> {
                 + " from charges where status = 'succeeded' group by 1 order by 1\"");
         out.println("  ./opensigma query" + flags + " \"select id, version, valid_from, event_type from history"
                 + " order by valid_from desc limit 10\"");
+        out.println("  ./opensigma query" + flags + " \"select coalesce(account, 'platform') as account, count(*),"
+                + " sum(amount) from charges group by 1 order by 1\"");
         out.println("  ./opensigma search" + flags + " \"example.org\"");
         out.println("  ./opensigma status" + flags);
         out.println("Ctrl-C to stop.");

@@ -54,6 +54,10 @@ class DemoCommandTest {
         try (Database db = Database.open(new DatabaseSettings(Optional.empty(), dataDir, "stripe"), 2)) {
             assertThat(TestDatabase.count(db, "select count(*) from customers")).isPositive();
             assertThat(TestDatabase.count(db, "select count(*) from charges")).isPositive();
+            // Its connected accounts are copied too, and their feeds followed.
+            assertThat(TestDatabase.count(db, "select count(distinct account) from charges where account is not null"))
+                    .isEqualTo(2);
+            assertThat(TestDatabase.count(db, "select count(*) from event_cursors")).isEqualTo(3);
             assertThat(TestDatabase.count(db, "select count(*) from subscriptions")).isPositive();
             assertThat(TestDatabase.count(db, "select count(*) from events")).isPositive();
             assertThat(TestDatabase.rows(db, "select status from backfill_runs")).containsExactly(List.of("completed"));
