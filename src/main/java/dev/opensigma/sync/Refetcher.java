@@ -88,7 +88,7 @@ public final class Refetcher {
      * another rendering (apply.RefetchRequest's reason "other API version") whether the object's
      * newest version, its current state, is already in the pinned version ($1) or deleted.
      */
-    private static final String WAITING = """
+    static final String WAITING = """
             select r.object_type, r.id, r.account, r.child_list, r.path, r.requested_at, r.attempts, e.created,
                    r.reason = 'other API version',
                    r.reason = 'other API version' and coalesce((
