@@ -15,12 +15,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,14 @@ import org.slf4j.LoggerFactory;
 public final class ApiSync implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiSync.class);
-    private static final String LAST_COMPLETED_RUN = "select max(id) from backfill_runs where status = 'completed'";
+    /**
+     * The newest completed backfill of every type, with no --since, of the accounts followed (with
+     * connected accounts: a run with --connect): a run of some types, of the recent past only, or
+     * of one connected account leaves the rest uncopied, so it does not stand for the first backfill.
+     */
+    private static final String LAST_COMPLETED_RUN = """
+            select max(id) from backfill_runs
+            where status = 'completed' and selection = any (?)""";
 
     /**
      * @param accounts       "" for the key's own account, plus connected account ids to follow
@@ -66,7 +75,8 @@ public final class ApiSync implements AutoCloseable {
     public static ApiSync start(DataSource dataSource, Applier applier, StripeApi api, Settings settings) throws SQLException {
         Backfill backfill = new Backfill(api, applier, dataSource);
         ApiSync sync = new ApiSync(dataSource, poller(dataSource, applier, api, settings, backfill));
-        Optional<Long> completedBefore = settings.firstBackfill() ? lastCompletedRun(dataSource) : Optional.empty();
+        Optional<Long> completedBefore = settings.firstBackfill()
+                ? lastCompletedRun(dataSource, settings.accounts().size() > 1) : Optional.empty();
         if (!settings.firstBackfill()) {
             sync.firstBackfill = "not asked for";
         } else if (completedBefore.isPresent()) {
@@ -171,12 +181,19 @@ public final class ApiSync implements AutoCloseable {
         return new Refetcher(api, applier, dataSource, ListableTypes::retrievePath, new BackfilledLists(dataSource)::readAfter);
     }
 
-    private static Optional<Long> lastCompletedRun(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(LAST_COMPLETED_RUN)) {
-            rs.next();
-            long run = rs.getLong(1);
-            return rs.wasNull() ? Optional.empty() : Optional.of(run);
+    private static Optional<Long> lastCompletedRun(DataSource dataSource, boolean connect) throws SQLException {
+        BackfillRequest everything = new BackfillRequest(List.of(), null, null, true, 1);
+        List<String> coveringRuns = new ArrayList<>(List.of(everything.selection()));
+        if (!connect) {
+            coveringRuns.add(new BackfillRequest(List.of(), null, null, false, 1).selection());
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LAST_COMPLETED_RUN)) {
+            s.setArray(1, c.createArrayOf("text", coveringRuns.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long run = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(run);
+            }
         }
     }
 

@@ -44,6 +44,27 @@ class ApiSyncTest {
     }
 
     @Test
+    void aBackfillOfSomeTypesDoesNotStandForTheFirstBackfill() throws Exception {
+        try (SimulatedStripe stripe = new SimulatedStripe(SimulatorSettings.fast().withSeed(23).withConnectedAccounts(0));
+             Database db = TestDatabase.fresh(); Applier applier = SimulatedStripe.applier(db)) {
+            // Trying it out on customers first, as 'backfill --types customers' does.
+            dev.opensigma.backfill.Backfill.Result tried = new dev.opensigma.backfill.Backfill(stripe.api(), applier,
+                    db.dataSource()).run(new dev.opensigma.backfill.BackfillRequest(List.of("customers"), null, null, false, 4));
+            assertThat(tried.completed()).isTrue();
+            String listedCharges = "select count(*) from object_versions where object_type = 'charge' and source = 'backfill'";
+            assertThat(TestDatabase.count(db, listedCharges)).as("charges are known from events only").isZero();
+
+            ApiSync.Settings settings = new ApiSync.Settings(List.of(""), Duration.ofSeconds(1), true, 8);
+            try (ApiSync sync = ApiSync.start(db.dataSource(), applier, stripe.api(), settings)) {
+                assertThat(sync.health().get("first_backfill")).isEqualTo("running");
+                waitFor(() -> String.valueOf(sync.health().get("first_backfill")).startsWith("completed"));
+                assertThat(sync.health().get("first_backfill")).isEqualTo("completed: run 2");
+            }
+            assertThat(TestDatabase.count(db, listedCharges)).isPositive();
+        }
+    }
+
+    @Test
     void healthAndMetricsShowHowThePollingGoesAndAStripeOutageLeavesHealthOk() throws Exception {
         SimulatedStripe stripe = new SimulatedStripe(SimulatorSettings.fast().withSeed(22).withConnectedAccounts(0));
         try (Database db = TestDatabase.fresh(); RunningServer server = RunningServer.start(db)) {

@@ -29,7 +29,7 @@ public record BackfillRequest(List<String> types, Instant since, String account,
     }
 
     /** The request as a key: running the same request again resumes its unfinished run. */
-    String selection() {
+    public String selection() {
         return "types=" + (types.isEmpty() ? "*" : String.join(",", types.stream().sorted().toList()))
                 + ";since=" + (since == null ? "-" : since.getEpochSecond())
                 + ";accounts=" + (connect ? "connect" : account == null ? "own" : account);

@@ -136,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  GET  /health, GET /metrics");
         out.println("Stripe API: " + api.map(a -> "following " + a.settings().baseUrl() + " with " + a.settings().key()
                 + (accounts.size() > 1 ? " and " + (accounts.size() - 1) + " connected account(s)" : "")
-                + " (first backfill unless one completed; /v1/events every " + pollSeconds + " s)")
+                + " (a first backfill unless one of every type has completed; /v1/events every " + pollSeconds + " s)")
                 .orElse("not used: set STRIPE_API_KEY to backfill and poll /v1/events"));
         out.println("Database: " + DatabaseUrl.redact(info.postgresUrl()) + " (schema " + db.schema() + ")");
         if (database.settings().databaseUrl().isEmpty()) {
