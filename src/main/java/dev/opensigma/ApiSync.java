@@ -15,14 +15,12 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class ApiSync implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiSync.class);
-    /**
-     * The newest completed backfill of every type, with no --since, of the accounts followed (with
-     * connected accounts: a run with --connect): a run of some types, of the recent past only, or
-     * of one connected account leaves the rest uncopied, so it does not stand for the first backfill.
-     */
-    private static final String LAST_COMPLETED_RUN = """
-            select max(id) from backfill_runs
-            where status = 'completed' and selection = any (?)""";
-
     /**
      * @param accounts       "" for the key's own account, plus connected account ids to follow
      * @param firstBackfill  run a backfill of everything unless one has completed before
@@ -75,8 +64,11 @@ public final class ApiSync implements AutoCloseable {
     public static ApiSync start(DataSource dataSource, Applier applier, StripeApi api, Settings settings) throws SQLException {
         Backfill backfill = new Backfill(api, applier, dataSource);
         ApiSync sync = new ApiSync(dataSource, poller(dataSource, applier, api, settings, backfill));
-        Optional<Long> completedBefore = settings.firstBackfill()
-                ? lastCompletedRun(dataSource, settings.accounts().size() > 1) : Optional.empty();
+        // Every type of the accounts followed: a run of some types, of the recent past only, or of
+        // one connected account leaves the rest uncopied, so it does not stand for this one.
+        BackfillRequest first = new BackfillRequest(List.of(), null, null, settings.accounts().size() > 1,
+                settings.backfillWorkers());
+        Optional<Long> completedBefore = settings.firstBackfill() ? backfill.lastCompletedRun(first) : Optional.empty();
         if (!settings.firstBackfill()) {
             sync.firstBackfill = "not asked for";
         } else if (completedBefore.isPresent()) {
@@ -85,8 +77,7 @@ public final class ApiSync implements AutoCloseable {
             sync.firstBackfill = "running";
             sync.backfillThread = Thread.ofPlatform().name("first-backfill").daemon(true).start(() -> {
                 try {
-                    Backfill.Result result = backfill.run(new BackfillRequest(List.of(), null, null,
-                            settings.accounts().size() > 1, settings.backfillWorkers()));
+                    Backfill.Result result = backfill.run(first);
                     if (result.completed()) {
                         log.info("First backfill completed: {} objects", result.objects());
                         sync.firstBackfill = "completed: run " + result.runId();
@@ -179,22 +170,6 @@ public final class ApiSync implements AutoCloseable {
     /** What fetches again the objects and child lists that events left uncertain or incomplete. */
     public static Refetcher refetcher(DataSource dataSource, Applier applier, StripeApi api) {
         return new Refetcher(api, applier, dataSource, ListableTypes::retrievePath, new BackfilledLists(dataSource)::readAfter);
-    }
-
-    private static Optional<Long> lastCompletedRun(DataSource dataSource, boolean connect) throws SQLException {
-        BackfillRequest everything = new BackfillRequest(List.of(), null, null, true, 1);
-        List<String> coveringRuns = new ArrayList<>(List.of(everything.selection()));
-        if (!connect) {
-            coveringRuns.add(new BackfillRequest(List.of(), null, null, false, 1).selection());
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LAST_COMPLETED_RUN)) {
-            s.setArray(1, c.createArrayOf("text", coveringRuns.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                long run = rs.getLong(1);
-                return rs.wasNull() ? Optional.empty() : Optional.of(run);
-            }
-        }
     }
 
     @Override

@@ -71,6 +71,14 @@ public final class Backfill {
         return progress;
     }
 
+    /**
+     * The newest completed run that copied at least what {@code request} asks for (the same
+     * request, or one with every connected account as well), if any.
+     */
+    public Optional<Long> lastCompletedRun(BackfillRequest request) throws SQLException {
+        return store.lastCompleted(request.coveringSelections());
+    }
+
     public Result run(BackfillRequest request) throws InterruptedException, SQLException, StripeApiException {
         List<ListableType> types = ListableTypes.select(request.types());
         BackfillStore.Run run = resumeOrStart(request, types);

@@ -19,6 +19,8 @@ final class BackfillStore {
             select id, until from backfill_runs
             where selection = ? and status <> 'completed'
             order by id desc limit 1""";
+    private static final String LAST_COMPLETED = """
+            select max(id) from backfill_runs where status = 'completed' and selection = any (?)""";
     private static final String CREATE_RUN = """
             insert into backfill_runs (selection, types, since, until) values (?, ?, ?, ?) returning id""";
     private static final String ADD_MARK = """
@@ -72,6 +74,18 @@ final class BackfillStore {
             s.setString(1, selection);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(new Run(rs.getLong(1), rs.getTimestamp(2).toInstant(), true)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The newest completed run of any of these selections. */
+    Optional<Long> lastCompleted(List<String> selections) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LAST_COMPLETED)) {
+            s.setArray(1, c.createArrayOf("text", selections.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long run = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(run);
             }
         }
     }

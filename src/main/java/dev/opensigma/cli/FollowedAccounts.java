@@ -1,5 +1,6 @@
 package dev.opensigma.cli;
 
+import dev.opensigma.backfill.BackfillRequest;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -19,10 +20,7 @@ final class FollowedAccounts {
     List<String> all() {
         List<String> accounts = new ArrayList<>(List.of(""));
         for (String account : connected) {
-            if (!account.startsWith("acct_")) {
-                throw new IllegalArgumentException("--account takes a connected account id (acct_...), not '" + account
-                        + "'. Connected accounts are listed by: ./opensigma query \"select id from accounts\"");
-            }
+            BackfillRequest.requireAccountId(account);
             if (!accounts.contains(account)) {
                 accounts.add(account);
             }
