@@ -28,6 +28,15 @@ public record ListRead(String parentType, String parentId, String account, Strin
         return RemovedChildren.removing(parentType, field) != null;
     }
 
+    /**
+     * Whether the parent's events carry entries of this list that leave it without an event (an
+     * invoice's lines, a subscription's items): entries filed from an event only a later read of
+     * the list can take off. A quote's line items are removable too, but no event carries them.
+     */
+    public static boolean eventsCarryEntriesThatLeave(String parentType, String field) {
+        return RemovedChildren.embeddedRemoving(parentType, field);
+    }
+
     /** The list of a parent that Stripe no longer has (a deleted draft answers 404): it holds nothing, now. */
     public static ListRead ofParentGone(String parentType, String parentId, String account, String field,
                                         String apiVersion, Source source) {

@@ -37,10 +37,13 @@ record RefetchRequest(String objectType, String id, String account, String path,
 
     /**
      * Lists that Stripe does not embed in their parent unless asked to expand them, and whose
-     * entries have no events of their own: a Checkout Session's line items are only ever seen
-     * through their list. (Tax ids, payment methods and persons have events.)
+     * entries have no events of their own: the line items of a Checkout Session, a quote or a
+     * payment link are only ever seen through their list, so every event of the parent asks for
+     * it (a draft quote's lines change without any event). (Tax ids, payment methods and persons
+     * have events.)
      */
-    private static final Map<String, String> NOT_EMBEDDED = Map.of("checkout.session", "line_items");
+    private static final Map<String, String> NOT_EMBEDDED = Map.of("checkout.session", "line_items",
+            "quote", "line_items", "payment_link", "line_items");
 
     static RefetchRequest object(String objectType, String id, String account, String path, String reason,
                                  String eventId) {

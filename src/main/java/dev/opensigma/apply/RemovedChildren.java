@@ -59,11 +59,20 @@ final class RemovedChildren {
     record ChildList(String field, String childType) {
     }
 
-    /** Parent object type → its list. Other lists either never lose entries or are not embedded. */
+    /** Parent object type → its embedded list. Other embedded lists never lose entries. */
     private static final Map<String, ChildList> LISTS = Map.of(
             "invoice", new ChildList("lines", "line_item"),
             "subscription", new ChildList("items", "subscription_item"),
             "credit_note", new ChildList("lines", "credit_note_line_item"));
+
+    /**
+     * Parent object type → a list it never embeds whose entries exist only while listed: only
+     * reads of the list ({@link #missingFrom}) tell their removals (a line taken off a draft
+     * quote). A Checkout Session's line items never change, so its reads are not compared.
+     */
+    private static final Map<String, ChildList> READ_LISTS = Map.of(
+            "quote", new ChildList("line_items", "item"),
+            "payment_link", new ChildList("line_items", "item"));
 
     /**
      * For each parent and second: the parent's versions in that second, the one before it and the
@@ -141,8 +150,14 @@ final class RemovedChildren {
 
     /** The parent's list {@code field} if its entries exist only while listed; else null. */
     static ChildList removing(String parentType, String field) {
-        ChildList list = LISTS.get(parentType);
+        ChildList list = LISTS.getOrDefault(parentType, READ_LISTS.get(parentType));
         return list != null && list.field().equals(field) ? list : null;
+    }
+
+    /** True for an embedded list whose entries exist only while listed (an invoice's lines). */
+    static boolean embeddedRemoving(String parentType, String field) {
+        ChildList list = LISTS.get(parentType);
+        return list != null && list.field().equals(field);
     }
 
     /**

@@ -569,6 +569,10 @@ public final class SchemaDocs {
         for (Map.Entry<String, String> e : ObjectTypes.sigmaExceptions().entrySet()) {
             md.append("| `").append(e.getKey()).append("` | `").append(e.getValue()).append("` |\n");
         }
+        md.append("\nStripe calls the line items of a Checkout Session, a quote and a payment link alike (`item`), so all"
+                + " three are in `").append(ObjectTypes.tableName("item")).append("`: `parent_type` (`checkout.session`,"
+                + " `quote`, `payment_link`) and `parent_id` say whose. `backfill --types quote_line_items` and"
+                + " `payment_link_line_items` fill it too.\n");
         md.append("\nA type whose table would take the name of one of OpenSigma's own (");
         md.append(String.join(", ", ObjectTypes.reservedTableNames().stream().map(n -> "`" + n + "`").toList()));
         md.append(") gets the suffix `_objects`: `event` → `").append(ObjectTypes.tableName("event")).append("`.\n\n");

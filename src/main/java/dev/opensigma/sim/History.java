@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
 /**
  * Generates two years of an account's life, deterministically from the seed: the platform and its
  * connected accounts, each with a catalogue, payouts and customer stories until the requested
- * number of objects is reached (every type and child counted). Customer stories are independent,
+ * number of objects is reached (every type and child counted), then a few payment links and quotes
+ * ({@link OfferStory}, beyond that number). Customer stories are independent,
  * so they are generated in parallel and committed in story order: the result does not depend on
  * the number of threads.
  */
@@ -66,6 +67,13 @@ final class History {
         for (Account a : accounts.all()) {
             customers(store, world, seed, a, budgets.get(a));
         }
+        for (Account a : accounts.all()) {
+            Story offers = story(seed, a.index(), 5, 0, world);
+            Listing customers = store.account(a.id()).existingList("customer");
+            new OfferStory(offers, world, a, catalogs.get(a.id())).run(
+                    customers == null ? List.of() : first(customers.all(), 20));
+            store.commit(offers.finish(), null);
+        }
         return new Generated(store, world);
     }
 
@@ -92,6 +100,17 @@ final class History {
                 next++;
             }
         }
+    }
+
+    private static List<StoredObject> first(Iterable<StoredObject> objects, int n) {
+        List<StoredObject> first = new ArrayList<>();
+        for (StoredObject o : objects) {
+            if (first.size() == n) {
+                break;
+            }
+            first.add(o);
+        }
+        return first;
     }
 
     /** The platform gets the larger share; each connected account about a tenth. */

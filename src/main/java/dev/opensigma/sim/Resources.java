@@ -64,6 +64,8 @@ final class Resources {
             top("transfers", "transfer", true, "destination"),
             top("accounts", "account", true),
             top("events", "event", true, "type"),
+            top("payment_links", "payment_link", false, "active"),
+            top("quotes", "quote", false, "customer", "status"),
             // Lists Stripe serves that the simulated business has nothing in: they answer empty
             // lists, as they would for an account that does not use those products.
             top("promotion_codes", "promotion_code", true),
@@ -81,8 +83,6 @@ final class Resources {
             top("issuing/transactions", "issuing.transaction", true),
             top("issuing/disputes", "issuing.dispute", true),
             top("reporting/report_runs", "reporting.report_run", true),
-            top("payment_links", "payment_link", false),
-            top("quotes", "quote", false),
             top("billing/meters", "billing.meter", false),
             top("terminal/locations", "terminal.location", false),
             top("terminal/readers", "terminal.reader", false),

@@ -405,6 +405,32 @@ final class Shapes {
         return item;
     }
 
+    /** A draft quote of {@code amount} (one-time items only), expiring after 30 days. */
+    static ObjectNode quote(String id, long t, String customer, String currency, long amount) {
+        ObjectNode q = Templates.of("quote");
+        q.put("amount_subtotal", amount).put("amount_total", amount).put("created", t).put("currency", currency)
+                .put("customer", customer).putNull("description").put("expires_at", t + 30 * 86_400L).putNull("from_quote")
+                .put("id", id).putNull("number").put("status", "draft").putNull("transfer_data");
+        ObjectNode computed = (ObjectNode) q.get("computed");
+        computed.putNull("recurring");
+        ((ObjectNode) computed.get("upfront")).put("amount_subtotal", amount).put("amount_total", amount);
+        ((ObjectNode) q.get("automatic_tax")).putNull("liability");
+        return q;
+    }
+
+    static ObjectNode paymentLink(String id, String currency, String url) {
+        ObjectNode l = Templates.of("payment_link");
+        l.put("currency", currency).put("id", id).putNull("restrictions").putNull("shipping_address_collection")
+                .putNull("transfer_data").put("url", url);
+        ((ObjectNode) l.get("payment_intent_data")).putObject("metadata");
+        ((ObjectNode) l.get("subscription_data")).putObject("metadata");
+        ((ObjectNode) l.get("custom_text")).putNull("after_submit").putNull("shipping_address").putNull("submit")
+                .putNull("terms_of_service_acceptance");
+        ((ObjectNode) l.get("managed_payments")).put("enabled", false);
+        l.putNull("payment_method_options");
+        return l;
+    }
+
     static ObjectNode creditNote(String id, long t, ObjectNode invoice, long amount, String reason, String refund,
                                  String accountId, Random r) {
         ObjectNode cn = Templates.of("credit_note");

@@ -237,7 +237,7 @@ public final class Refetcher {
                     + " by id; its state comes from the events and the backfill only.");
             return Handled.FAILED;
         }
-        if (r.isList() && r.eventCreated() != null && !ListRead.tellsRemovals(r.objectType(), r.childList())
+        if (r.isList() && r.eventCreated() != null && !ListRead.eventsCarryEntriesThatLeave(r.objectType(), r.childList())
                 && backfilled.readAfter(r.objectType(), r.id(), r.account(), r.childList(),
                         r.eventCreated().toInstant())) {
             // A backfill read the whole list after the event that asked (the events it replays ask

@@ -332,13 +332,15 @@ class SyncTest {
     void childListsThatEventsCarryInPartOrNotAtAllAreFetchedInFull() throws Exception {
         try (Applier applier = SimulatedStripe.applier(db)) {
             StripeApi api = stripe.api();
-            // What the events leave out: an invoice's lines past the tenth, a session's line items.
+            // What the events leave out: an invoice's lines past the tenth, the line items of a
+            // session, a quote and a payment link.
             java.util.Set<String> parents = new java.util.HashSet<>();
             java.util.Set<String> children = new java.util.HashSet<>();
             api.pageThrough("/v1/events", List.of(), null, page -> {
                 for (JsonNode event : page.body().path("data")) {
                     JsonNode object = event.path("data").path("object");
-                    if (object.path("lines").path("has_more").asBoolean() || object.path("object").asText().equals("checkout.session")) {
+                    if (object.path("lines").path("has_more").asBoolean()
+                            || LINE_ITEMS_PATHS.containsKey(object.path("object").asText())) {
                         parents.add(object.path("object").asText() + " " + object.path("id").asText());
                     }
                 }
@@ -349,13 +351,15 @@ class SyncTest {
             parents.add("invoice " + longInvoice.path("id").asText());
             for (String parent : parents) {
                 String id = parent.split(" ")[1];
-                String path = parent.startsWith("invoice ") ? "/v1/invoices/" + id + "/lines" : "/v1/checkout/sessions/" + id + "/line_items";
+                String path = parent.startsWith("invoice ") ? "/v1/invoices/" + id + "/lines"
+                        : LINE_ITEMS_PATHS.get(parent.split(" ")[0]).formatted(id);
                 api.pageThrough(path, List.of(), null, page -> {
                     page.body().path("data").forEach(child -> children.add(child.path("id").asText()));
                     return true;
                 });
             }
-            assertThat(parents).anyMatch(p -> p.startsWith("checkout.session "));
+            assertThat(parents).anyMatch(p -> p.startsWith("checkout.session ")).anyMatch(p -> p.startsWith("quote "))
+                    .anyMatch(p -> p.startsWith("payment_link "));
             EventPoller poller = poller(api, applier);
             poller.pollOnce();
             applier.applyAll(List.of(event("evt_long_invoice", "invoice.updated", Instant.now().minusSeconds(60).getEpochSecond(),
@@ -373,9 +377,67 @@ class SyncTest {
             assertThat(fetched).isEqualTo(parents.size());
             assertThat(stripe.differencesAmong(db, children)).isEmpty();
             assertThat(TestDatabase.count(db, "select count(*) from refetches")).isZero();
-            assertThat(TestDatabase.count(db, """
-                    select count(*) from object_versions
-                    where object_type = 'item' and parent_type = 'checkout.session' and source = 'refetch'""")).isPositive();
+            assertThat(TestDatabase.rows(db, """
+                    select distinct parent_type from object_versions
+                    where object_type = 'item' and source = 'refetch' order by 1"""))
+                    .containsExactly(List.of("checkout.session"), List.of("payment_link"), List.of("quote"));
+        }
+    }
+
+    /** Where the line items of the parents that never embed them are listed. */
+    private static final java.util.Map<String, String> LINE_ITEMS_PATHS = java.util.Map.of(
+            "checkout.session", "/v1/checkout/sessions/%s/line_items",
+            "quote", "/v1/quotes/%s/line_items",
+            "payment_link", "/v1/payment_links/%s/line_items");
+
+    @Test
+    void aLineTakenOffADraftQuoteLeavesItWhenTheQuoteIsNextHeardOf() throws Exception {
+        try (Applier applier = SimulatedStripe.applier(db)) {
+            StripeApi api = stripe.api();
+            JsonNode[] quoteEvent = new JsonNode[1];
+            api.pageThrough("/v1/events", List.of(new Param("type", "quote.finalized")), null, page -> {
+                page.body().path("data").forEach(e -> quoteEvent[0] = e);
+                return true;
+            });
+            assertThat(quoteEvent[0]).as("a quote finalized inside the event window").isNotNull();
+            String quoteId = quoteEvent[0].path("data").path("object").path("id").asText();
+            java.util.Set<String> atStripe = new java.util.HashSet<>();
+            JsonNode[] anItem = new JsonNode[1];
+            api.pageThrough("/v1/quotes/" + quoteId + "/line_items", List.of(), null, page -> {
+                page.body().path("data").forEach(i -> {
+                    atStripe.add(i.path("id").asText());
+                    anItem[0] = i;
+                });
+                return true;
+            });
+            assertThat(atStripe).isNotEmpty();
+            // The draft's lines as a read while it was a draft stored them: one of them was taken off
+            // before the quote was finalized, and Stripe said nothing of it.
+            Instant draft = Instant.now().minusSeconds(3_600);
+            List<Observation> stored = new ArrayList<>();
+            for (String id : atStripe) {
+                stored.add(Observation.childSnapshot(((ObjectNode) anItem[0].deepCopy()).put("id", id), draft, null,
+                        "2026-07-29.dahlia", "quote", quoteId));
+            }
+            stored.add(Observation.childSnapshot(((ObjectNode) anItem[0].deepCopy()).put("id", "li_takenOffTheDraft"), draft,
+                    null, "2026-07-29.dahlia", "quote", quoteId));
+            applier.applyAll(stored);
+            String live = "select id from checkout_session_line_items where parent_type = 'quote' and parent_id = ? and not deleted";
+            assertThat(TestDatabase.rows(db, live, quoteId)).hasSize(atStripe.size() + 1);
+
+            EventPoller poller = poller(api, applier);
+            poller.pollOnce(); // the quote's events arrive, and ask for its lines
+            assertThat(TestDatabase.rows(db, "select reason from refetches where object_type = 'quote' and id = ?"
+                    + " and child_list = 'line_items'", quoteId)).containsExactly(List.of("list not embedded"));
+            Thread.sleep(2_100); // requests are taken up two seconds after they were made
+            assertThat(poller.pollOnce().refetched()).isPositive();
+
+            assertThat(TestDatabase.rows(db, live, quoteId)).extracting(row -> row.get(0))
+                    .containsExactlyInAnyOrderElementsOf(atStripe);
+            assertThat(TestDatabase.rows(db, "select l.deleted::text, v.source from checkout_session_line_items l"
+                    + " join object_versions v using (version_id) where l.id = 'li_takenOffTheDraft'"))
+                    .containsExactly(List.of("true", "refetch"));
+            assertThat(stripe.differencesAmong(db, atStripe)).isEmpty();
         }
     }
 
