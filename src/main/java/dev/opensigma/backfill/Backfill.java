@@ -434,7 +434,7 @@ public final class Backfill {
                 }
             }
             applier.applyAll(observations);
-            if (type.isChild() && ListRead.tellsRemovals(parentObjectType, type.parent().embeddedField())) {
+            if (type.isChild() && ListRead.tellsRemovals(parentObjectType, type.listField())) {
                 readChildren(parentObjectType, type, range, account, answer, hasMore);
             }
 
@@ -475,7 +475,7 @@ public final class Backfill {
                 return;
             }
             childReads.remove(range.id());
-            applier.applyListRead(new ListRead(parentObjectType, range.parentId(), account, type.parent().embeddedField(),
+            applier.applyListRead(new ListRead(parentObjectType, range.parentId(), account, type.listField(),
                     read.listed(), read.startedAt(), answer.answeredAt(), api.settings().apiVersion(), Source.BACKFILL));
         }
     }

@@ -58,6 +58,19 @@ public record ListableType(String name, String objectType, String path, boolean 
         return object.path(objectType.equals("invoiceitem") ? "date" : "created").asLong();
     }
 
+    /**
+     * The parent's field that holds this list: the field it embeds ({@code lines}), or for a list
+     * the parent never embeds, the path's last segment ({@code /v1/quotes/{id}/line_items} →
+     * {@code line_items}); null for lists filtered by a parameter that the parent does not embed.
+     */
+    public String listField() {
+        if (parent.embeddedField() != null) {
+            return parent.embeddedField();
+        }
+        int at = path.indexOf("{id}/");
+        return at < 0 ? null : path.substring(at + "{id}/".length());
+    }
+
     /** True when this parent object's own embedded list shows children beyond those embedded. */
     public boolean needsFetching(JsonNode parentObject) {
         if (parent.embeddedField() == null) {

@@ -119,6 +119,43 @@ class BackfillTest {
     }
 
     @Test
+    void aQuotesLinesReadInFullTakeOffTheLineItsDraftLost() throws Exception {
+        StripeApi api = stripe.api();
+        com.fasterxml.jackson.databind.JsonNode[] quote = new com.fasterxml.jackson.databind.JsonNode[1];
+        api.pageThrough("/v1/quotes", List.of(), null, page -> {
+            quote[0] = page.body().path("data").get(0);
+            return false;
+        });
+        assertThat(quote[0]).as("a quote").isNotNull();
+        String quoteId = quote[0].path("id").asText();
+        java.util.Set<String> atStripe = new java.util.HashSet<>();
+        com.fasterxml.jackson.databind.node.ObjectNode[] stale = new com.fasterxml.jackson.databind.node.ObjectNode[1];
+        api.pageThrough("/v1/quotes/" + quoteId + "/line_items", List.of(), null, page -> {
+            page.body().path("data").forEach(item -> {
+                atStripe.add(item.path("id").asText());
+                stale[0] = ((com.fasterxml.jackson.databind.node.ObjectNode) item.deepCopy()).put("id", "li_lostByTheDraft");
+            });
+            return true;
+        });
+        // A line an earlier read of the quote's lines found, that the draft lost since.
+        applier.applyAll(List.of(Observation.childSnapshot(stale[0], java.time.Instant.now().minusSeconds(600), null,
+                api.settings().apiVersion(), "quote", quoteId)));
+
+        Backfill.Result result = new Backfill(api, applier, db.dataSource())
+                .run(new BackfillRequest(List.of("quotes", "quote_line_items"), null, null, false, 8));
+
+        assertThat(result.completed()).isTrue();
+        assertThat(TestDatabase.rows(db, """
+                select l.deleted::text, v.source from checkout_session_line_items l join object_versions v using (version_id)
+                where l.id = 'li_lostByTheDraft'""")).containsExactly(List.of("true", "backfill"));
+        assertThat(TestDatabase.rows(db, "select id from checkout_session_line_items where parent_type = 'quote'"
+                + " and parent_id = ? and not deleted", quoteId)).extracting(row -> row.get(0))
+                .containsExactlyInAnyOrderElementsOf(atStripe);
+        assertThat(stripe.differencesAmong(db, atStripe)).isEmpty();
+        assertThat(stripe.differences(db).stream().filter(d -> d.contains("[account=, type=quote,"))).isEmpty();
+    }
+
+    @Test
     void aChildListReadInFullTakesOffTheChildrenStoredUnderItsParentThatItNoLongerHolds() throws Exception {
         StripeApi api = stripe.api();
         com.fasterxml.jackson.databind.JsonNode[] found = new com.fasterxml.jackson.databind.JsonNode[1];
