@@ -30,13 +30,16 @@ public final class ObjectTypes {
 
     private static final Pattern SAFE_TYPE = Pattern.compile("[a-z][a-z0-9_.]{0,80}");
 
-    /** Types whose tables exist from the first start, so queries on them work before data arrives. */
+    /**
+     * Types whose tables exist from the first start, so queries on them work before data arrives:
+     * the common objects and the line items of invoices, credit notes, sessions, quotes and links.
+     */
     public static final List<String> WELL_KNOWN = List.of(
             "account", "application_fee", "balance_transaction", "charge", "checkout.session", "coupon",
-            "credit_note", "customer", "discount", "dispute", "invoice", "invoiceitem", "payment_intent",
-            "payment_link", "payment_method", "payout", "plan", "price", "product", "promotion_code",
-            "quote", "radar.early_fraud_warning", "refund", "review", "setup_intent", "subscription",
-            "subscription_item", "subscription_schedule", "tax_id", "tax_rate", "topup", "transfer");
+            "credit_note", "credit_note_line_item", "customer", "discount", "dispute", "invoice", "invoiceitem",
+            "item", "line_item", "payment_intent", "payment_link", "payment_method", "payout", "plan", "price",
+            "product", "promotion_code", "quote", "radar.early_fraud_warning", "refund", "review", "setup_intent",
+            "subscription", "subscription_item", "subscription_schedule", "tax_id", "tax_rate", "topup", "transfer");
 
     private ObjectTypes() {
     }

@@ -46,6 +46,26 @@ class TypedTablesTest {
     }
 
     @Test
+    void theCommonTablesAndTheLineItemTablesAnswerBeforeAnyDataArrives() {
+        for (String type : dev.opensigma.stripe.ObjectTypes.WELL_KNOWN) {
+            String table = dev.opensigma.stripe.ObjectTypes.tableName(type);
+            assertThat(TestDatabase.count(db, "select count(*) from " + table)).as(table).isZero();
+        }
+        assertThat(rows("""
+                select table_name, string_agg(column_name || ' ' || data_type, ', ' order by column_name)
+                from information_schema.columns
+                where table_schema = current_schema()
+                  and table_name in ('invoice_line_items', 'checkout_session_line_items', 'credit_note_line_items')
+                  and column_name in ('amount', 'amount_total', 'invoice', 'price', 'quantity')
+                group by table_name order by table_name"""))
+                .containsExactly(
+                        // an item's price is always the whole Price object (not expandable): jsonb
+                        List.of("checkout_session_line_items", "amount_total bigint, price jsonb, quantity bigint"),
+                        List.of("credit_note_line_items", "amount bigint, quantity bigint"),
+                        List.of("invoice_line_items", "amount bigint, invoice text, quantity bigint"));
+    }
+
+    @Test
     void topLevelFieldsAreTypedColumnsAndReferencesAreIds() throws Exception {
         applying.apply(event("evt_1", "invoice.created", 1700000000, invoice("draft", 0, "100"), null));
         assertThat(rows("select status, amount_paid, paid::text, created = to_timestamp(1700000000), customer,"
