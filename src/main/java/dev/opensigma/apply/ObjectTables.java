@@ -44,6 +44,20 @@ final class ObjectTables {
     private static final String FILL_COLUMNS = "select fill_columns(?, ?, ?, ?)";
     private static final int FILL_SLICE = 5_000;
 
+    /**
+     * Stripe's line items of quotes and payment links are {@code item} objects, as a Checkout
+     * Session's are, so all three are rows of one table; these views give the first two the names
+     * {@code backfill --types} lists them by. Made again whenever the table gains columns
+     * ({@code select *} is expanded when a view is made; the new columns come last, which
+     * {@code create or replace} allows).
+     */
+    private static final String ITEM_TYPE = "item";
+    private static final String LINE_ITEM_VIEWS = """
+            create or replace view quote_line_items as
+                select * from checkout_session_line_items where parent_type = 'quote';
+            create or replace view payment_link_line_items as
+                select * from checkout_session_line_items where parent_type = 'payment_link'""";
+
     private final DataSource dataSource;
     /** Object type → the statement that makes its current state the newest version. */
     private final Map<String, String> refreshSql = new ConcurrentHashMap<>();
@@ -96,6 +110,12 @@ final class ObjectTables {
             List<Field> missing = known.stream().filter(f -> !has(type, f.name())).toList();
             if (!missing.isEmpty()) {
                 addFields(type, missing, "stripe-java");
+            }
+        }
+        if (refreshSql.containsKey(ITEM_TYPE)) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                makeViewsOf(c, ITEM_TYPE); // on a database whose item table predates the views
             }
         }
     }
@@ -177,6 +197,7 @@ final class ObjectTables {
                 s.execute();
             }
             reload(c, type);
+            makeViewsOf(c, type);
             if (hadRows) {
                 fill(c, type, List.copyOf(fields.get(type)));
             }
@@ -200,7 +221,17 @@ final class ObjectTables {
                 }
             }
             reload(c, type);
+            makeViewsOf(c, type);
             fill(c, type, columns);
+        }
+    }
+
+    /** The views over a type's table that follow its columns (only the line item views, for now). */
+    private static void makeViewsOf(Connection c, String type) throws SQLException {
+        if (ITEM_TYPE.equals(type)) {
+            try (Statement s = c.createStatement()) {
+                s.execute(LINE_ITEM_VIEWS);
+            }
         }
     }
 

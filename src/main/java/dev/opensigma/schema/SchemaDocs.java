@@ -46,9 +46,11 @@ public final class SchemaDocs {
      * @param metadataView   the name of its {@code <table>_metadata} view, or null when it has none
      * @param idColumn       the first column of that view ({@code customer_id})
      * @param shadowed       Stripe fields without a column because one of OpenSigma's columns has their name
+     * @param viewsByParent  views of its rows of one parent type, with all its columns (view → parent type)
      */
     public record ObjectTable(String objectType, String table, boolean createdAtStart, List<Column> columns,
-                              String asOf, String metadataView, String idColumn, List<String> shadowed) {
+                              String asOf, String metadataView, String idColumn, List<String> shadowed,
+                              Map<String, String> viewsByParent) {
     }
 
     /** Typed columns that get an index where a table has them (as the migration's sync_object_table does). */
@@ -397,7 +399,8 @@ public final class SchemaDocs {
                     identifier(table + "_as_of"), hasMetadata ? identifier(table + "_metadata") : null,
                     ObjectTypes.idColumn(type),
                     StripeModelFields.shadowedByObjectType().getOrDefault(type, List.of()).stream()
-                            .filter(name -> !name.equals("deleted")).sorted().toList()));
+                            .filter(name -> !name.equals("deleted")).sorted().toList(),
+                    ObjectTypes.viewsByParent(type)));
         }
         tables.sort(Comparator.comparing(ObjectTable::table));
         return tables;
@@ -540,6 +543,10 @@ public final class SchemaDocs {
                 md.append("; view `").append(t.metadataView()).append(" (").append(t.idColumn())
                         .append(", key, value)`");
             }
+            for (Map.Entry<String, String> view : t.viewsByParent().entrySet()) {
+                md.append("; view `").append(view.getKey()).append("`: its rows with `parent_type = '")
+                        .append(view.getValue()).append("'`");
+            }
             md.append(".\n\n");
             md.append("| column | type | from |\n|---|---|---|\n");
             for (Column c : t.columns()) {
@@ -571,8 +578,9 @@ public final class SchemaDocs {
         }
         md.append("\nStripe calls the line items of a Checkout Session, a quote and a payment link alike (`item`), so all"
                 + " three are in `").append(ObjectTypes.tableName("item")).append("`: `parent_type` (`checkout.session`,"
-                + " `quote`, `payment_link`) and `parent_id` say whose. `backfill --types quote_line_items` and"
-                + " `payment_link_line_items` fill it too.\n");
+                + " `quote`, `payment_link`) and `parent_id` say whose. The views `quote_line_items` and"
+                + " `payment_link_line_items` are its rows of quotes and of payment links, with the same columns;"
+                + " `backfill --types quote_line_items` and `payment_link_line_items` fill them.\n");
         md.append("\nA type whose table would take the name of one of OpenSigma's own (");
         md.append(String.join(", ", ObjectTypes.reservedTableNames().stream().map(n -> "`" + n + "`").toList()));
         md.append(") gets the suffix `_objects`: `event` → `").append(ObjectTypes.tableName("event")).append("`.\n\n");

@@ -24,9 +24,18 @@ public final class ObjectTypes {
             "line_item", "invoice_line_items",
             "item", "checkout_session_line_items");
 
-    /** Tables OpenSigma itself owns; an object type that would collide gets a suffix. */
+    /**
+     * Views of a type's table by parent, view → parent type: Stripe's line items of quotes and
+     * payment links are {@code item} objects, as a Checkout Session's are, so all three share a
+     * table; these give the first two the names {@code backfill --types} lists them by.
+     */
+    private static final Map<String, Map<String, String>> VIEWS_BY_PARENT = Map.of(
+            "item", Map.of("quote_line_items", "quote", "payment_link_line_items", "payment_link"));
+
+    /** Tables and views OpenSigma itself owns; an object type that would collide gets a suffix. */
     private static final Set<String> RESERVED = Set.of(
-            "events", "objects", "object_versions", "object_types", "history", "fields", "flyway_schema_history");
+            "events", "objects", "object_versions", "object_types", "history", "fields", "flyway_schema_history",
+            "quote_line_items", "payment_link_line_items");
 
     private static final Pattern SAFE_TYPE = Pattern.compile("[a-z][a-z0-9_.]{0,80}");
 
@@ -47,6 +56,11 @@ public final class ObjectTypes {
     /** Sigma's exceptions to the naming rule: object type to table name, sorted by type. */
     public static Map<String, String> sigmaExceptions() {
         return new java.util.TreeMap<>(SIGMA_EXCEPTIONS);
+    }
+
+    /** The views of the type's table by parent (view name → parent type, sorted); empty for most types. */
+    public static Map<String, String> viewsByParent(String objectType) {
+        return new java.util.TreeMap<>(VIEWS_BY_PARENT.getOrDefault(objectType, Map.of()));
     }
 
     /** The names of OpenSigma's own tables and views, which no object type's table may take (sorted). */

@@ -59,6 +59,9 @@ class SchemaDocsTest {
             if (t.metadataView() != null) {
                 assertThat(relations.add(t.metadataView())).as(t.metadataView()).isTrue();
             }
+            for (String view : t.viewsByParent().keySet()) {
+                assertThat(relations.add(view)).as(view).isTrue();
+            }
             Set<String> names = new HashSet<>();
             for (SchemaDocs.Column c : t.columns()) {
                 assertThat(names.add(c.name())).as(t.table() + "." + c.name() + " appears once").isTrue();
@@ -123,6 +126,12 @@ class SchemaDocsTest {
                     problems.add(t.table() + " does not start with the common columns: " + have);
                 } else if (!new TreeSet<>(have).equals(new TreeSet<>(want))) {
                     problems.add(t.table() + " columns differ: " + difference(new TreeSet<>(want), new TreeSet<>(have)));
+                }
+                for (String view : t.viewsByParent().keySet()) {
+                    documented.add(view);
+                    if (!have.equals(columns.get(view))) {
+                        problems.add(view + " has " + columns.get(view) + ", not its table's columns " + have);
+                    }
                 }
                 if (t.metadataView() != null) {
                     documented.add(t.metadataView());

@@ -142,4 +142,24 @@ class TypedTablesTest {
         assertThat(rows("select column_type, origin from fields where object_type = 'customer' and name = 'enrolled_at'"))
                 .containsExactly(List.of("timestamp", "observed"));
     }
+
+    @Test
+    void quotesAndPaymentLinksHaveTheirLineItemViewsWhichFollowNewColumns() throws Exception {
+        assertThat(rows("select count(*) from quote_line_items")).containsExactly(List.of("0"));
+        java.time.Instant at = java.time.Instant.ofEpochSecond(1700000000);
+        applying.apply(dev.opensigma.apply.Observation.childSnapshot(dev.opensigma.stripe.Json.MAPPER.readTree("""
+                {"id":"li_q","object":"item","amount_total":500,"quantity":1,"volume_band":"small"}"""), at, null, null,
+                "quote", "qt_1"));
+        applying.apply(dev.opensigma.apply.Observation.childSnapshot(dev.opensigma.stripe.Json.MAPPER.readTree("""
+                {"id":"li_p","object":"item","amount_total":700,"quantity":2}"""), at, null, null,
+                "payment_link", "plink_1"));
+        applying.apply(dev.opensigma.apply.Observation.childSnapshot(dev.opensigma.stripe.Json.MAPPER.readTree("""
+                {"id":"li_s","object":"item","amount_total":900,"quantity":3}"""), at, null, null,
+                "checkout.session", "cs_1"));
+        assertThat(rows("select id, parent_id, amount_total, volume_band from quote_line_items"))
+                .containsExactly(List.of("li_q", "qt_1", "500", "small"));
+        assertThat(rows("select id, parent_id, quantity from payment_link_line_items"))
+                .containsExactly(List.of("li_p", "plink_1", "2"));
+        assertThat(rows("select count(*) from checkout_session_line_items")).containsExactly(List.of("3"));
+    }
 }

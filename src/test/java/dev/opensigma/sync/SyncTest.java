@@ -438,6 +438,8 @@ class SyncTest {
                     + " join object_versions v using (version_id) where l.id = 'li_takenOffTheDraft'"))
                     .containsExactly(List.of("true", "refetch"));
             assertThat(stripe.differencesAmong(db, atStripe)).isEmpty();
+            assertThat(TestDatabase.rows(db, "select id from quote_line_items where parent_id = ? and not deleted", quoteId))
+                    .extracting(row -> row.get(0)).containsExactlyInAnyOrderElementsOf(atStripe);
         }
     }
 
