@@ -45,18 +45,13 @@ final class ObjectTables {
     private static final int FILL_SLICE = 5_000;
 
     /**
-     * Stripe's line items of quotes and payment links are {@code item} objects, as a Checkout
-     * Session's are, so all three are rows of one table; these views give the first two the names
-     * {@code backfill --types} lists them by. Made again whenever the table gains columns
-     * ({@code select *} is expanded when a view is made; the new columns come last, which
-     * {@code create or replace} allows).
+     * A view of the rows of one parent type in an object table ({@link ObjectTypes#viewsByParent}:
+     * {@code quote_line_items}). Made again whenever the table gains columns ({@code select *} is
+     * expanded when a view is made; new columns come last, which {@code create or replace} allows).
+     * DDL takes no parameters: the names are OpenSigma's own constants.
      */
-    private static final String ITEM_TYPE = "item";
-    private static final String LINE_ITEM_VIEWS = """
-            create or replace view quote_line_items as
-                select * from checkout_session_line_items where parent_type = 'quote';
-            create or replace view payment_link_line_items as
-                select * from checkout_session_line_items where parent_type = 'payment_link'""";
+    private static final String VIEW_OF_PARENT = "create or replace view %s as select * from %s where parent_type = '%s'";
+    private static final String RELATION_EXISTS = "select to_regclass(?) is not null";
 
     private final DataSource dataSource;
     /** Object type → the statement that makes its current state the newest version. */
@@ -111,11 +106,13 @@ final class ObjectTables {
             if (!missing.isEmpty()) {
                 addFields(type, missing, "stripe-java");
             }
-        }
-        if (refreshSql.containsKey(ITEM_TYPE)) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                makeViewsOf(c, ITEM_TYPE); // on a database whose item table predates the views
+            if (!ObjectTypes.viewsByParent(type).isEmpty()) {
+                try (Connection c = dataSource.getConnection()) {
+                    c.setAutoCommit(true);
+                    if (!viewsExist(c, type)) {
+                        makeViewsOf(c, type); // a table from before its views
+                    }
+                }
             }
         }
     }
@@ -226,13 +223,32 @@ final class ObjectTables {
         }
     }
 
-    /** The views over a type's table that follow its columns (only the line item views, for now). */
+    /** (Re)makes the views of the type's table by parent, if it has any. */
     private static void makeViewsOf(Connection c, String type) throws SQLException {
-        if (ITEM_TYPE.equals(type)) {
-            try (Statement s = c.createStatement()) {
-                s.execute(LINE_ITEM_VIEWS);
+        Map<String, String> views = ObjectTypes.viewsByParent(type);
+        if (views.isEmpty()) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            for (Map.Entry<String, String> view : views.entrySet()) {
+                s.execute(VIEW_OF_PARENT.formatted(view.getKey(), ObjectTypes.tableName(type), view.getValue()));
             }
         }
+    }
+
+    private static boolean viewsExist(Connection c, String type) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(RELATION_EXISTS)) {
+            for (String view : ObjectTypes.viewsByParent(type).keySet()) {
+                s.setString(1, view);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** Gives rows stored before a column existed their value, a slice at a time. */

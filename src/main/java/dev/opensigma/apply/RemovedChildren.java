@@ -156,8 +156,7 @@ final class RemovedChildren {
 
     /** True for an embedded list whose entries exist only while listed (an invoice's lines). */
     static boolean embeddedRemoving(String parentType, String field) {
-        ChildList list = LISTS.get(parentType);
-        return list != null && list.field().equals(field);
+        return LISTS.containsKey(parentType) && removing(parentType, field) != null;
     }
 
     /**

@@ -70,8 +70,7 @@ final class History {
         for (Account a : accounts.all()) {
             Story offers = story(seed, a.index(), 5, 0, world);
             Listing customers = store.account(a.id()).existingList("customer");
-            new OfferStory(offers, world, a, catalogs.get(a.id())).run(
-                    customers == null ? List.of() : first(customers.all(), 20));
+            new OfferStory(offers, world, a, catalogs.get(a.id())).run(customers == null ? List.of() : customers.all());
             store.commit(offers.finish(), null);
         }
         return new Generated(store, world);
@@ -100,17 +99,6 @@ final class History {
                 next++;
             }
         }
-    }
-
-    private static List<StoredObject> first(Iterable<StoredObject> objects, int n) {
-        List<StoredObject> first = new ArrayList<>();
-        for (StoredObject o : objects) {
-            if (first.size() == n) {
-                break;
-            }
-            first.add(o);
-        }
-        return first;
     }
 
     /** The platform gets the larger share; each connected account about a tenth. */

@@ -34,7 +34,7 @@ final class OfferStory {
     }
 
     /** Payment links, and quotes for the first of {@code customers} (not deleted ones). */
-    void run(List<StoredObject> customers) {
+    void run(Iterable<StoredObject> customers) {
         for (int i = 0; i < LINKS; i++) {
             paymentLink(i);
         }

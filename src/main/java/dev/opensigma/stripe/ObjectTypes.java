@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Naming and lifecycle rules for Stripe object types.
@@ -33,9 +35,11 @@ public final class ObjectTypes {
             "item", Map.of("quote_line_items", "quote", "payment_link_line_items", "payment_link"));
 
     /** Tables and views OpenSigma itself owns; an object type that would collide gets a suffix. */
-    private static final Set<String> RESERVED = Set.of(
-            "events", "objects", "object_versions", "object_types", "history", "fields", "flyway_schema_history",
-            "quote_line_items", "payment_link_line_items");
+    private static final Set<String> RESERVED = Stream.concat(
+            Stream.of("events", "objects", "object_versions", "object_types", "history", "fields",
+                    "flyway_schema_history"),
+            VIEWS_BY_PARENT.values().stream().flatMap(views -> views.keySet().stream()))
+            .collect(Collectors.toUnmodifiableSet());
 
     private static final Pattern SAFE_TYPE = Pattern.compile("[a-z][a-z0-9_.]{0,80}");
 

@@ -118,6 +118,26 @@ class BackfillTest {
         assertThat(seen).as("deletions within the last 30 days in the simulated account").isPositive();
     }
 
+    /**
+     * Stores {@code child} under its parent as a list read ten minutes ago found it, then backfills
+     * {@code types} to completion.
+     */
+    private void backfillAfterAnEarlierRead(com.fasterxml.jackson.databind.JsonNode child, String parentType,
+                                            String parentId, String... types) throws Exception {
+        StripeApi api = stripe.api();
+        applier.applyAll(List.of(Observation.childSnapshot(child, java.time.Instant.now().minusSeconds(600), null,
+                api.settings().apiVersion(), parentType, parentId)));
+        Backfill.Result result = new Backfill(api, applier, db.dataSource())
+                .run(new BackfillRequest(List.of(types), null, null, false, 8));
+        assertThat(result.completed()).isTrue();
+    }
+
+    /** Whether the child's current row is deleted, and where its version came from. */
+    private List<List<String>> deletedAndSource(String table, String id) {
+        return TestDatabase.rows(db, "select l.deleted::text, v.source from " + table
+                + " l join object_versions v using (version_id) where l.id = ?", id);
+    }
+
     @Test
     void aQuotesLinesReadInFullTakeOffTheLineItsDraftLost() throws Exception {
         StripeApi api = stripe.api();
@@ -138,16 +158,10 @@ class BackfillTest {
             return true;
         });
         // A line an earlier read of the quote's lines found, that the draft lost since.
-        applier.applyAll(List.of(Observation.childSnapshot(stale[0], java.time.Instant.now().minusSeconds(600), null,
-                api.settings().apiVersion(), "quote", quoteId)));
+        backfillAfterAnEarlierRead(stale[0], "quote", quoteId, "quotes", "quote_line_items");
 
-        Backfill.Result result = new Backfill(api, applier, db.dataSource())
-                .run(new BackfillRequest(List.of("quotes", "quote_line_items"), null, null, false, 8));
-
-        assertThat(result.completed()).isTrue();
-        assertThat(TestDatabase.rows(db, """
-                select l.deleted::text, v.source from checkout_session_line_items l join object_versions v using (version_id)
-                where l.id = 'li_lostByTheDraft'""")).containsExactly(List.of("true", "backfill"));
+        assertThat(deletedAndSource("checkout_session_line_items", "li_lostByTheDraft"))
+                .containsExactly(List.of("true", "backfill"));
         assertThat(TestDatabase.rows(db, "select id from checkout_session_line_items where parent_type = 'quote'"
                 + " and parent_id = ? and not deleted", quoteId)).extracting(row -> row.get(0))
                 .containsExactlyInAnyOrderElementsOf(atStripe);
@@ -172,16 +186,10 @@ class BackfillTest {
                 ((com.fasterxml.jackson.databind.node.ObjectNode) found[0].path("lines").path("data").get(0).deepCopy())
                         .put("id", "il_takenOffSinceTheLastRead");
         // A line an earlier read of the invoice's lines found, that Stripe no longer has.
-        applier.applyAll(List.of(Observation.childSnapshot(stale, java.time.Instant.now().minusSeconds(600), null,
-                api.settings().apiVersion(), "invoice", invoiceId)));
+        backfillAfterAnEarlierRead(stale, "invoice", invoiceId, "invoices", "invoice_line_items");
 
-        Backfill.Result result = new Backfill(api, applier, db.dataSource())
-                .run(new BackfillRequest(List.of("invoices", "invoice_line_items"), null, null, false, 8));
-
-        assertThat(result.completed()).isTrue();
-        assertThat(TestDatabase.rows(db, """
-                select l.deleted::text, v.source from invoice_line_items l join object_versions v using (version_id)
-                where l.id = 'il_takenOffSinceTheLastRead'""")).containsExactly(List.of("true", "backfill"));
+        assertThat(deletedAndSource("invoice_line_items", "il_takenOffSinceTheLastRead"))
+                .containsExactly(List.of("true", "backfill"));
         assertThat(TestDatabase.count(db, "select count(*) from invoice_line_items where parent_id = ? and not deleted",
                 invoiceId)).isEqualTo(found[0].path("lines").path("total_count").asLong());
         assertThat(TestDatabase.count(db, "select count(*) from invoice_line_items where deleted")).isEqualTo(

@@ -162,4 +162,15 @@ class TypedTablesTest {
                 .containsExactly(List.of("li_p", "plink_1", "2"));
         assertThat(rows("select count(*) from checkout_session_line_items")).containsExactly(List.of("3"));
     }
+
+    @Test
+    void aStartMakesTheLineItemViewsOfATableThatPredatesThem() throws Exception {
+        applying.close();
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("drop view quote_line_items, payment_link_line_items"); // as on a database from before them
+        }
+        applying = new Applying(db, 2, 100);
+        assertThat(rows("select count(*) from quote_line_items union all select count(*) from payment_link_line_items"))
+                .containsExactly(List.of("0"), List.of("0"));
+    }
 }
